@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+// EdgeSeg: an int8 SegFormer runtime. Module layers (each only calls down):
+//   CEdgeSeg (C: kernels, libpng/libjpeg, POSIX shims)
+//   EdgeSegRuntime (ships to the Pi: no Foundation; builds with Embedded Swift)
+//   EdgeSegImport (host: Hugging Face checkpoints, hub download)
+//   edgeseg (host CLI)
+import PackageDescription
+
+// Kernels are always optimised: a debug build of the numeric code would make the golden tests crawl.
+let kernelFlags: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
+
+let package = Package(
+    name: "EdgeSeg",
+    products: [
+        .executable(name: "edgeseg", targets: ["edgeseg"]),
+        .library(name: "EdgeSegRuntime", targets: ["EdgeSegRuntime"]),
+        .library(name: "EdgeSegImport", targets: ["EdgeSegImport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(
+            name: "CEdgeSeg",
+            cSettings: kernelFlags,
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg"), .linkedLibrary("m")]
+        ),
+        .target(name: "EdgeSegRuntime", dependencies: ["CEdgeSeg"]),
+        .target(name: "EdgeSegImport", dependencies: ["EdgeSegRuntime"]),
+        .executableTarget(
+            name: "edgeseg",
+            dependencies: [
+                "EdgeSegRuntime", "EdgeSegImport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "EdgeSegRuntimeTests", dependencies: ["EdgeSegRuntime", "EdgeSegImport"]),
+        .testTarget(name: "EdgeSegImportTests", dependencies: ["EdgeSegImport", "EdgeSegRuntime"]),
+    ]
+)

@@ -1,0 +1,5 @@
+// Umbrella header of the C layer: kernels, image codecs and POSIX shims.
+#ifndef CEDGESEG_H
+#define CEDGESEG_H
+#include "es_file.h"
+#endif

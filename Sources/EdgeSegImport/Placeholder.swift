@@ -1,0 +1,1 @@
+// Hugging Face import: filled in by the import work.

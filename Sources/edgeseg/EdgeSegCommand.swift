@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct EdgeSegCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edgeseg",
+        abstract: "int8 SegFormer semantic segmentation for Raspberry Pi and x86.",
+        subcommands: []
+    )
+}
