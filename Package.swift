@@ -34,7 +34,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "EdgeSegRuntimeTests", dependencies: ["EdgeSegRuntime", "EdgeSegImport"]),
-        .testTarget(name: "EdgeSegImportTests", dependencies: ["EdgeSegImport", "EdgeSegRuntime"]),
+        .testTarget(name: "EdgeSegTests", dependencies: ["EdgeSegRuntime", "EdgeSegImport"]),
     ]
 )
