@@ -2,4 +2,5 @@
 #ifndef CEDGESEG_H
 #define CEDGESEG_H
 #include "es_file.h"
+#include "es_number.h"
 #endif

@@ -1,1 +1,0 @@
-// Hugging Face import: filled in by the import work.
