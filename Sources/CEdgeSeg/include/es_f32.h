@@ -1,0 +1,40 @@
+// fp32 reference kernels: the float path that matches PyTorch / transformers. Layout is token-major
+// (NHWC without N): a feature map of h×w pixels and c channels is h*w rows of c floats.
+#ifndef ES_F32_H
+#define ES_F32_H
+#include <stddef.h>
+
+// c[m×n] = a[m×k] · b[k×n] + bias[n] (bias may be NULL). Row-major, dense.
+void es_f32_gemm(size_t m, size_t n, size_t k, const float *a, const float *b, const float *bias, float *c);
+
+// Gathers k×k patches of an h×w×c map (stride s, zero padding p) into rows of k*k*c values ordered
+// (ky, kx, channel), one row per output pixel: out is (oh*ow) × (k*k*c). A convolution is then a GEMM.
+void es_f32_im2col(const float *x, size_t h, size_t w, size_t c, size_t k, size_t s, size_t p,
+                   size_t oh, size_t ow, float *out);
+
+// Depthwise 3×3, stride 1, zero padding 1, on an h×w×c map. weights are 9 × c ((ky, kx) major), bias c.
+void es_f32_dwconv3x3(const float *x, size_t h, size_t w, size_t c, const float *weights, const float *bias, float *y);
+
+// LayerNorm over the c channels of each of `rows` rows: y = (x - mean) / sqrt(var + eps) * gamma + beta.
+void es_f32_layernorm(const float *x, size_t rows, size_t c, const float *gamma, const float *beta, float eps, float *y);
+
+// y = x * 0.5 * (1 + erf(x / sqrt(2))), the exact GELU.
+void es_f32_gelu(const float *x, size_t count, float *y);
+
+// y += x, element-wise.
+void es_f32_add_inplace(float *y, const float *x, size_t count);
+
+// Multi-head attention: q is n×c, k and v are m×c, c = heads × d. out (n×c) = softmax(q·kᵀ/√d)·v per head.
+// scratch holds at least es_f32_attention_scratch(m, c) floats.
+size_t es_f32_attention_scratch(size_t m, size_t c);
+void es_f32_attention(const float *q, const float *k, const float *v, size_t n, size_t m, size_t c, size_t heads,
+                      float *scratch, float *out);
+
+// Bilinear resize of an h×w map with c interleaved channels to oh×ow, half-pixel centres
+// (align_corners = False, no antialias), as torch.nn.functional.interpolate(mode="bilinear").
+void es_f32_resize_bilinear(const float *x, size_t h, size_t w, size_t c, size_t oh, size_t ow, float *y);
+
+// Per-pixel argmax over c channels of an n×c map (first maximum wins, as torch.argmax).
+void es_f32_argmax(const float *x, size_t n, size_t c, unsigned char *labels);
+
+#endif

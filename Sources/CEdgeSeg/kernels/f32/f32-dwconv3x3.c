@@ -1,0 +1,22 @@
+#include "es_f32.h"
+
+// Channels are innermost, so each tap is a contiguous c-wide multiply-add the compiler vectorises.
+void es_f32_dwconv3x3(const float *x, size_t h, size_t w, size_t c, const float *weights, const float *bias, float *y) {
+    for (size_t oy = 0; oy < h; oy++) {
+        for (size_t ox = 0; ox < w; ox++) {
+            float *out = y + (oy * w + ox) * c;
+            for (size_t ch = 0; ch < c; ch++) out[ch] = bias[ch];
+            for (size_t ky = 0; ky < 3; ky++) {
+                const long iy = (long)oy + (long)ky - 1;
+                if (iy < 0 || iy >= (long)h) continue;
+                for (size_t kx = 0; kx < 3; kx++) {
+                    const long ix = (long)ox + (long)kx - 1;
+                    if (ix < 0 || ix >= (long)w) continue;
+                    const float *in = x + ((size_t)iy * w + (size_t)ix) * c;
+                    const float *wt = weights + (ky * 3 + kx) * c;
+                    for (size_t ch = 0; ch < c; ch++) out[ch] += in[ch] * wt[ch];
+                }
+            }
+        }
+    }
+}

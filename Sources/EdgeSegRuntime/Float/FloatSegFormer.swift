@@ -1,0 +1,96 @@
+/// SegFormer in fp32, computed as `transformers` computes it. The reference that int8 is measured against.
+public final class FloatSegFormer {
+    public let config: SegFormerConfig
+    let stages: [FloatEncoderStage]
+    let decoder: FloatDecoder
+
+    public struct Output: Sendable {
+        /// Each encoder stage's output after its LayerNorm (token-major).
+        public var stages: [FeatureMap]
+        /// Class logits at 1/4 of the input size (token-major: one row of numLabels per pixel).
+        public var logits: FeatureMap
+    }
+
+    public init(_ checkpoint: FloatCheckpoint) throws(EdgeSegError) {
+        let c = checkpoint.config
+        try c.validate()
+        func t(_ name: String) throws(EdgeSegError) -> FloatTensor {
+            guard let tensor = checkpoint.tensors[name] else {
+                throw EdgeSegError(.checkpoint, "checkpoint has no tensor \(name)")
+            }
+            return tensor
+        }
+        func linear(_ p: String) throws(EdgeSegError) -> FloatLinear {
+            FloatLinear(weight: try t("\(p).weight"), bias: try t("\(p).bias"))
+        }
+        func norm(_ p: String) throws(EdgeSegError) -> FloatLayerNorm {
+            FloatLayerNorm(gamma: try t("\(p).weight").data, beta: try t("\(p).bias").data, eps: c.layerNormEps)
+        }
+        // Shapes are checked against the config before anything is rearranged.
+        for (name, shape) in expectedTensors(c) where try t(name).shape != shape {
+            throw EdgeSegError(.checkpoint, "tensor \(name) has shape \(describeShape(try t(name).shape)), expected \(describeShape(shape))")
+        }
+
+        var stages: [FloatEncoderStage] = []
+        for s in 0..<c.numStages {
+            let pe = "segformer.encoder.patch_embeddings.\(s)"
+            var blocks: [FloatEncoderBlock] = []
+            for b in 0..<c.depths[s] {
+                let p = "segformer.encoder.block.\(s).\(b)"
+                let sr = c.srRatios[s]
+                let reduction: (conv: FloatConv2d, norm: FloatLayerNorm)? = sr > 1
+                    ? (FloatConv2d(weight: try t("\(p).attention.self.sr.weight"), bias: try t("\(p).attention.self.sr.bias"),
+                                   stride: sr, padding: 0),
+                       try norm("\(p).attention.self.layer_norm"))
+                    : nil
+                let attention = FloatEfficientAttention(
+                    heads: c.numAttentionHeads[s],
+                    query: try linear("\(p).attention.self.query"), key: try linear("\(p).attention.self.key"),
+                    value: try linear("\(p).attention.self.value"), reduction: reduction,
+                    output: try linear("\(p).attention.output.dense"))
+                let ffn = FloatMixFFN(
+                    dense1: try linear("\(p).mlp.dense1"),
+                    depthwise: FloatDepthwiseConv3x3(weight: try t("\(p).mlp.dwconv.dwconv.weight"), bias: try t("\(p).mlp.dwconv.dwconv.bias")),
+                    dense2: try linear("\(p).mlp.dense2"))
+                blocks.append(FloatEncoderBlock(norm1: try norm("\(p).layer_norm_1"), attention: attention,
+                                                norm2: try norm("\(p).layer_norm_2"), ffn: ffn))
+            }
+            stages.append(FloatEncoderStage(
+                patchEmbedding: FloatConv2d(weight: try t("\(pe).proj.weight"), bias: try t("\(pe).proj.bias"),
+                                            stride: c.strides[s], padding: c.patchSizes[s] / 2),
+                patchNorm: try norm("\(pe).layer_norm"), blocks: blocks,
+                norm: try norm("segformer.encoder.layer_norm.\(s)")))
+        }
+
+        var stageLinears: [FloatLinear] = []
+        for s in 0..<c.numStages { stageLinears.append(try linear("decode_head.linear_c.\(s).proj")) }
+        let fuse = FloatDecoder.foldBatchNorm(
+            fuseWeight: try t("decode_head.linear_fuse.weight"),
+            gamma: try t("decode_head.batch_norm.weight").data, beta: try t("decode_head.batch_norm.bias").data,
+            mean: try t("decode_head.batch_norm.running_mean").data,
+            variance: try t("decode_head.batch_norm.running_var").data, eps: c.batchNormEps)
+        self.config = c
+        self.stages = stages
+        self.decoder = FloatDecoder(stageLinears: stageLinears, fuse: fuse,
+                                    classifier: try linear("decode_head.classifier"))
+    }
+
+    /// Runs the model on preprocessed pixels, a [channels, height, width] tensor (`preprocess` makes one).
+    public func forward(_ pixels: FloatTensor) throws(EdgeSegError) -> Output {
+        guard pixels.shape.count == 3, pixels.shape[0] == config.numChannels else {
+            throw EdgeSegError(.usage, "input has shape \(describeShape(pixels.shape)), expected [\(config.numChannels), height, width]")
+        }
+        let smallest = config.stageSizes(height: pixels.shape[1], width: pixels.shape[2])
+        guard let last = smallest.last, last.height >= 1, last.width >= 1,
+              zip(smallest, config.srRatios).allSatisfy({ $0.0.height >= $0.1 && $0.0.width >= $0.1 }) else {
+            throw EdgeSegError(.usage, "input \(pixels.shape[1])x\(pixels.shape[2]) is too small for this model")
+        }
+        var x = FeatureMap(chw: pixels)
+        var outputs: [FeatureMap] = []
+        for stage in stages {
+            x = stage(x)
+            outputs.append(x)
+        }
+        return Output(stages: outputs, logits: decoder(outputs))
+    }
+}
