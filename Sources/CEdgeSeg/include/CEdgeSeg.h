@@ -2,6 +2,7 @@
 #ifndef CEDGESEG_H
 #define CEDGESEG_H
 #include "es_file.h"
+#include "es_image.h"
 #include "es_f32.h"
 #include "es_number.h"
 #endif

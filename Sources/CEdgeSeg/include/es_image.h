@@ -1,0 +1,55 @@
+// PNG and JPEG codecs over libpng and libjpeg. Decoding reads from memory (the caller maps the file);
+// encoding writes to a malloc'd buffer. libpng and libjpeg report errors by longjmp back into these
+// functions, never by exiting: every failure returns -1 with a message in `err`.
+#ifndef ES_IMAGE_H
+#define ES_IMAGE_H
+#include <stddef.h>
+#include <stdint.h>
+
+// Room for any message these functions write.
+#define ES_IMAGE_ERROR_SIZE 256
+
+// A decoded image: `channels` interleaved 8-bit samples per pixel, rows packed (stride = width * channels).
+// `pixels` is malloc'd: release it with es_image_free.
+typedef struct {
+    int width;
+    int height;
+    int channels;
+    uint8_t *pixels;
+} es_image;
+
+// Decodes any PNG (1..16 bit; gray, gray+alpha, RGB, RGBA, palette, tRNS; interlaced) to 8-bit RGB:
+// 16-bit samples are scaled with rounding, gray is replicated, palette entries are looked up, alpha is
+// dropped. Returns 0, or -1 with a message in err.
+int es_png_decode_rgb(const uint8_t *data, size_t size, es_image *out, char err[ES_IMAGE_ERROR_SIZE]);
+
+// Decodes a single-channel PNG as raw 8-bit values, never colour-converted: the gray value (1, 2 and
+// 4-bit samples unpacked, not rescaled) or the palette index. Gray+alpha drops the alpha. RGB, RGBA and
+// 16-bit files are refused with a message saying why.
+int es_png_decode_values(const uint8_t *data, size_t size, es_image *out, char err[ES_IMAGE_ERROR_SIZE]);
+
+// Decodes a JPEG (baseline or progressive; gray, YCbCr or RGB) to 8-bit RGB with libjpeg's default
+// (accurate integer) IDCT and fancy upsampling, as PIL does. A file that ends early is an error.
+int es_jpeg_decode_rgb(const uint8_t *data, size_t size, es_image *out, char err[ES_IMAGE_ERROR_SIZE]);
+
+// What an encoded PNG holds per pixel.
+typedef enum {
+    ES_PNG_GRAY8 = 1,    // one gray byte
+    ES_PNG_RGB8 = 3,     // three bytes R, G, B
+    ES_PNG_PALETTE8 = 2, // one palette index; every index must be below palette_count
+} es_png_format;
+
+// An encoded file: malloc'd bytes, release with es_image_free.
+typedef struct {
+    uint8_t *bytes;
+    size_t size;
+} es_encoded;
+
+// Encodes packed rows as an 8-bit PNG. `palette` (palette_count RGB triples, 1..256) is used only by
+// ES_PNG_PALETTE8. Returns 0, or -1 with a message in err.
+int es_png_encode(const uint8_t *pixels, int width, int height, es_png_format format,
+                  const uint8_t *palette, int palette_count, es_encoded *out, char err[ES_IMAGE_ERROR_SIZE]);
+
+void es_image_free(void *p);
+
+#endif
