@@ -24,7 +24,7 @@ public final class FloatSegFormer {
             FloatLinear(weight: try t("\(p).weight"), bias: try t("\(p).bias"))
         }
         func norm(_ p: String) throws(EdgeSegError) -> FloatLayerNorm {
-            FloatLayerNorm(gamma: try t("\(p).weight").data, beta: try t("\(p).bias").data, eps: c.layerNormEps)
+            FloatLayerNorm(gamma: try t("\(p).weight").data, beta: try t("\(p).bias").data, eps: SegFormerConfig.layerNormEpsInModel)
         }
         // Shapes are checked against the config before anything is rearranged.
         for (name, shape) in expectedTensors(c) where try t(name).shape != shape {

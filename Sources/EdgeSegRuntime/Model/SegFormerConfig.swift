@@ -9,7 +9,10 @@ public struct SegFormerConfig: Equatable, Sendable {
     public var strides: [Int]              // e.g. 4, 2, 2, 2
     public var mlpRatios: [Int]            // Mix-FFN expansion, e.g. 4, 4, 4, 4
     public var decoderHiddenSize: Int      // e.g. 256 (B0/B1), 768 (B2–B5)
+    /// config.json's `layer_norm_eps`, kept as read. `transformers`' SegFormer never passes it to its layers:
+    /// every LayerNorm there is `nn.LayerNorm(c)` with PyTorch's default eps, `layerNormEpsInModel`.
     public var layerNormEps: Float = 1e-6
+    public static let layerNormEpsInModel: Float = 1e-5
     public var batchNormEps: Float = 1e-5  // nn.BatchNorm2d's default; config.json does not carry it
     public var numLabels: Int
     public var labels: [String]            // class names by index (id2label), "class N" where missing
