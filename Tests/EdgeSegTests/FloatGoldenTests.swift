@@ -1,0 +1,65 @@
+import EdgeSegImport
+import EdgeSegRuntime
+import Foundation
+import Testing
+
+/// The fp32 forward against PyTorch + `transformers` golden tensors in ../shared/reference: every stage and
+/// the logits within 1e-3 of the tensor's largest magnitude, logits argmax agreeing on ≥ 99.99 % of pixels.
+@Suite struct FloatGoldenTests {
+    static let goldenFiles: [String] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: SharedAssets.reference)) ?? []
+        return names.filter { $0.hasSuffix(".safetensors") }.sorted()
+    }()
+
+    static func modelDirectory(for golden: SafeTensorsFile) -> String {
+        SharedAssets.path("assets/models/\(golden.metadata["model"] ?? "")")
+    }
+
+    @Test func everyGoldenFileIsCovered() {
+        // 3 CamVid images × (native, 512x512) + the 150-class ADE-layout model.
+        #expect(Self.goldenFiles.count == 7)
+        #expect(Self.goldenFiles.contains { $0.hasPrefix("ade-layout") })
+        #expect(Self.goldenFiles.contains { $0.hasSuffix("-native.safetensors") })
+    }
+
+    @Test(arguments: goldenFiles)
+    func forwardMatchesTransformers(_ file: String) throws {
+        let golden = try SafeTensorsFile(path: SharedAssets.reference + "/" + file)
+        let checkpoint = try loadHuggingFaceCheckpoint(directory: Self.modelDirectory(for: golden))
+        let model = try FloatSegFormer(checkpoint)
+        let output = try model.forward(try golden.floatTensor("pixel_values"))
+
+        for (s, stage) in output.stages.enumerated() {
+            let expected = try golden.floatTensor("encoder.stage\(s + 1)")
+            let got = stage.chw()
+            #expect(got.shape == expected.shape, "\(file) stage \(s + 1)")
+            let error = relativeMaxError(got.data, expected.data)
+            #expect(error <= 1e-3, "\(file) stage \(s + 1): max abs error / max magnitude = \(error)")
+        }
+        let expectedLogits = try golden.floatTensor("logits")
+        let logits = output.logits.chw()
+        #expect(logits.shape == expectedLogits.shape)
+        let error = relativeMaxError(logits.data, expectedLogits.data)
+        #expect(error <= 1e-3, "\(file) logits: max abs error / max magnitude = \(error)")
+        let agreement = argmaxAgreement(output.logits, FeatureMap(chw: expectedLogits))
+        print("\(file): logits max error / max magnitude \(error), argmax agreement \(agreement)")
+        #expect(agreement >= 0.9999, "\(file): logits argmax agreement \(agreement)")
+    }
+}
+
+/// max |a − b| / max |b|.
+func relativeMaxError(_ a: [Float], _ b: [Float]) -> Float {
+    var maxDiff: Float = 0, maxMagnitude: Float = 0
+    for i in b.indices {
+        maxDiff = max(maxDiff, abs(a[i] - b[i]))
+        maxMagnitude = max(maxMagnitude, abs(b[i]))
+    }
+    return maxDiff / maxMagnitude
+}
+
+/// Fraction of pixels whose argmax over channels is the same in both maps.
+func argmaxAgreement(_ a: FeatureMap, _ b: FeatureMap) -> Double {
+    let la = argmaxLabels(a), lb = argmaxLabels(b)
+    let same = zip(la, lb).filter { $0 == $1 }.count
+    return Double(same) / Double(la.count)
+}
