@@ -1,0 +1,56 @@
+import ArgumentParser
+import EdgeSegImport
+import EdgeSegRuntime
+
+struct SegmentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segment",
+        abstract: "Segment one image: a class-index mask at the image's size, and optionally an overlay.")
+
+    @Option(help: "A Hugging Face SegFormer folder (config.json + model.safetensors) or one of its files.")
+    var model: String
+
+    @Option(help: "The image to segment (PNG or JPEG).")
+    var input: String
+
+    @Option(help: "Run the model at HxW (the image is resized first); default: the image's own size.")
+    var size: ImageSizeArgument?
+
+    @Option(help: "Where to write the mask: an 8-bit palette PNG holding the class index of every pixel.")
+    var output: String
+
+    @Option(help: "Where to write the classes blended over the image (PNG).")
+    var overlay: String?
+
+    func run() throws {
+        try reportingErrors { () throws(EdgeSegError) in
+            let checkpoint = try loadHuggingFaceCheckpoint(directory: model)
+            guard checkpoint.config.numLabels <= 256 else {
+                throw EdgeSegError(.usage, "\(model) has \(checkpoint.config.numLabels) classes; masks hold at most 256")
+            }
+            let network = try FloatSegFormer(checkpoint)
+            let image = try loadImage(path: input)
+            let pixels = try preprocess(image, size: size.map { ($0.height, $0.width) })
+            let logits = try network.forward(pixels).logits
+            let labels = classMap(logits: logits, height: image.height, width: image.width)
+            let palette = Palette(classCount: checkpoint.config.numLabels)
+            try savePNG(classIndices: labels, width: image.width, height: image.height, palette: palette, path: output)
+            if let overlay {
+                try savePNG(EdgeSegRuntime.overlay(image, classIndices: labels, palette: palette), path: overlay)
+            }
+            printClassShares(labels, names: checkpoint.config.labels)
+        }
+    }
+
+    /// One line per class present, largest first: what a person wants to know about the mask at a glance.
+    private func printClassShares(_ labels: [UInt8], names: [String]) {
+        var counts = [Int](repeating: 0, count: 256)
+        for l in labels { counts[Int(l)] += 1 }
+        print("\(input) -> \(output)\(overlay.map { " + \($0)" } ?? "")")
+        for (c, n) in counts.enumerated().filter({ $0.element > 0 }).sorted(by: { $0.element > $1.element }) {
+            let share = Double(n) * 100 / Double(labels.count)
+            let name = c < names.count ? names[c] : "class \(c)"
+            print("  \(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \((share * 10).rounded() / 10) %")
+        }
+    }
+}
