@@ -22,11 +22,12 @@ import Testing
         #expect(Self.goldenFiles.contains { $0.hasSuffix("-native.safetensors") })
     }
 
-    @Test(arguments: goldenFiles)
-    func forwardMatchesTransformers(_ file: String) throws {
+    /// Both decoder forms: as `transformers` computes it, and folded (as the int8 model runs it).
+    @Test(arguments: goldenFiles, [FloatSegFormer.DecoderForm.reference, .folded])
+    func forwardMatchesTransformers(_ file: String, _ decoder: FloatSegFormer.DecoderForm) throws {
         let golden = try SafeTensorsFile(path: SharedAssets.reference + "/" + file)
         let checkpoint = try loadHuggingFaceCheckpoint(directory: Self.modelDirectory(for: golden))
-        let model = try FloatSegFormer(checkpoint)
+        let model = try FloatSegFormer(checkpoint, decoder: decoder)
         let output = try model.forward(try golden.floatTensor("pixel_values"))
 
         for (s, stage) in output.stages.enumerated() {
@@ -40,10 +41,27 @@ import Testing
         let logits = output.logits.chw()
         #expect(logits.shape == expectedLogits.shape)
         let error = relativeMaxError(logits.data, expectedLogits.data)
-        #expect(error <= 1e-3, "\(file) logits: max abs error / max magnitude = \(error)")
+        #expect(error <= 1e-3, "\(file) \(decoder) logits: max abs error / max magnitude = \(error)")
         let agreement = argmaxAgreement(output.logits, FeatureMap(chw: expectedLogits))
-        print("\(file): logits max error / max magnitude \(error), argmax agreement \(agreement)")
+        print("\(file) \(decoder): logits max error / max magnitude \(error), argmax agreement \(agreement)")
         #expect(agreement >= 0.9999, "\(file): logits argmax agreement \(agreement)")
+    }
+
+    /// The observer sees every activation point of the int8 model, once, in forward order, at its size.
+    @Test func observerSeesEveryActivationPointInOrder() throws {
+        let checkpoint = try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel)
+        let model = try FloatSegFormer(checkpoint, decoder: .folded)
+        nonisolated(unsafe) var seen: [(String, Int)] = []
+        _ = try model.forward(FloatTensor(zeros: [3, 64, 96])) { name, values in seen.append((name, values.count)) }
+        #expect(seen.map(\.0) == ActivationPoint.all(checkpoint.config))
+        let counts = Dictionary(seen, uniquingKeysWith: { a, _ in a })
+        #expect(counts["input"] == 3 * 64 * 96)
+        #expect(counts["stage1.block1.query"] == 16 * 24 * 32)
+        #expect(counts["stage1.block1.key"] == 2 * 3 * 32)          // sr 8: 16×24 → 2×3
+        #expect(counts["stage1.block2.dense1"] == 16 * 24 * 128)
+        #expect(counts["stage4.block1.key"] == 2 * 3 * 256)         // sr 1: keys from the 2×3 tokens
+        #expect(counts["decoder.stage4"] == 2 * 3 * 256)
+        #expect(counts["logits"] == 16 * 24 * 11)
     }
 }
 

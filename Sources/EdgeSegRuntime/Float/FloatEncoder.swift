@@ -10,17 +10,18 @@ struct FloatEfficientAttention {
     let reduction: (conv: FloatConv2d, norm: FloatLayerNorm)?
     let output: FloatLinear
 
-    func callAsFunction(_ x: FeatureMap) -> [Float] {
+    func callAsFunction(_ x: FeatureMap, _ observe: Observe) -> [Float] {
         let n = x.height * x.width, c = x.channels
-        let q = query(x.data, rows: n)
+        let q = observe(.query, query(x.data, rows: n))
         var keysIn = x.data, m = n
         if let reduction {
             let reduced = reduction.conv(x)
-            keysIn = reduction.norm(reduced.data)
+            _ = observe(.reduction, reduced.data)
+            keysIn = observe(.reductionNorm, reduction.norm(reduced.data))
             m = reduced.height * reduced.width
         }
-        let k = key(keysIn, rows: m)
-        let v = value(keysIn, rows: m)
+        let k = observe(.key, key(keysIn, rows: m))
+        let v = observe(.value, value(keysIn, rows: m))
         var context = [Float](repeating: 0, count: n * c)
         var scratch = [Float](repeating: 0, count: es_f32_attention_scratch(m, c))
         q.withUnsafeBufferPointer { qp in
@@ -35,7 +36,8 @@ struct FloatEfficientAttention {
                 }
             }
         }
-        return output(context, rows: n)
+        _ = observe(.context, context)
+        return observe(.attentionOutput, output(context, rows: n))
     }
 }
 
@@ -45,11 +47,12 @@ struct FloatMixFFN {
     let depthwise: FloatDepthwiseConv3x3
     let dense2: FloatLinear
 
-    func callAsFunction(_ x: FeatureMap) -> [Float] {
+    func callAsFunction(_ x: FeatureMap, _ observe: Observe) -> [Float] {
         let n = x.height * x.width
-        let hidden = dense1(x.data, rows: n)
-        let mixed = depthwise(hidden, height: x.height, width: x.width)
-        return dense2(gelu(mixed), rows: n)
+        let hidden = observe(.dense1, dense1(x.data, rows: n))
+        let mixed = observe(.depthwise, depthwise(hidden, height: x.height, width: x.width))
+        let activated = observe(.gelu, gelu(mixed))
+        return observe(.dense2, dense2(activated, rows: n))
     }
 }
 
@@ -60,11 +63,15 @@ struct FloatEncoderBlock {
     let norm2: FloatLayerNorm
     let ffn: FloatMixFFN
 
-    func callAsFunction(_ x: inout FeatureMap) {
-        let a = attention(FeatureMap(height: x.height, width: x.width, channels: x.channels, data: norm1(x.data)))
+    func callAsFunction(_ x: inout FeatureMap, _ observe: Observe) {
+        let normed1 = observe(.norm1, norm1(x.data))
+        let a = attention(FeatureMap(height: x.height, width: x.width, channels: x.channels, data: normed1), observe)
         addInPlace(&x.data, a)
-        let f = ffn(FeatureMap(height: x.height, width: x.width, channels: x.channels, data: norm2(x.data)))
+        _ = observe(.residual1, x.data)
+        let normed2 = observe(.norm2, norm2(x.data))
+        let f = ffn(FeatureMap(height: x.height, width: x.width, channels: x.channels, data: normed2), observe)
         addInPlace(&x.data, f)
+        _ = observe(.residual2, x.data)
     }
 }
 
@@ -75,11 +82,33 @@ struct FloatEncoderStage {
     let blocks: [FloatEncoderBlock]
     let norm: FloatLayerNorm
 
-    func callAsFunction(_ input: FeatureMap) -> FeatureMap {
+    func callAsFunction(_ input: FeatureMap, stage s: Int, _ observer: @escaping ActivationObserver) -> FeatureMap {
         var x = patchEmbedding(input)
+        report(observer, ActivationPoint.patchEmbedding(s), x.data)
         x.data = patchNorm(x.data)
-        for block in blocks { block(&x) }
+        report(observer, ActivationPoint.patchNorm(s), x.data)
+        for (b, block) in blocks.enumerated() {
+            block(&x, Observe(stage: s, block: b, observer: observer))
+        }
         x.data = norm(x.data)
+        report(observer, ActivationPoint.stageNorm(s), x.data)
         return x
     }
+}
+
+/// Reports a block's activation points to the observer under their full names; returns the values so a
+/// computation and its report read as one line.
+struct Observe {
+    let stage: Int
+    let block: Int
+    let observer: ActivationObserver
+
+    func callAsFunction(_ point: ActivationPoint.Block, _ values: [Float]) -> [Float] {
+        report(observer, ActivationPoint.block(stage, block, point), values)
+        return values
+    }
+}
+
+func report(_ observer: ActivationObserver, _ name: String, _ values: [Float]) {
+    values.withUnsafeBufferPointer { observer(name, $0) }
 }

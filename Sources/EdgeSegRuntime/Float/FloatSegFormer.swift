@@ -1,5 +1,7 @@
 /// SegFormer in fp32, computed as `transformers` computes it. The reference that int8 is measured against.
 public final class FloatSegFormer {
+    public typealias DecoderForm = FloatDecoder.Form
+
     public let config: SegFormerConfig
     let stages: [FloatEncoderStage]
     let decoder: FloatDecoder
@@ -11,7 +13,9 @@ public final class FloatSegFormer {
         public var logits: FeatureMap
     }
 
-    public init(_ checkpoint: FloatCheckpoint) throws(EdgeSegError) {
+    /// Prepares the weights of `checkpoint` for the forward. `decoder: .folded` runs the decode head in its
+    /// folded form (as the int8 model does); `.reference` computes it exactly as `transformers` does.
+    public init(_ checkpoint: FloatCheckpoint, decoder: DecoderForm = .reference) throws(EdgeSegError) {
         let c = checkpoint.config
         try c.validate()
         func t(_ name: String) throws(EdgeSegError) -> FloatTensor {
@@ -62,21 +66,22 @@ public final class FloatSegFormer {
                 norm: try norm("segformer.encoder.layer_norm.\(s)")))
         }
 
-        var stageLinears: [FloatLinear] = []
-        for s in 0..<c.numStages { stageLinears.append(try linear("decode_head.linear_c.\(s).proj")) }
-        let fuse = FloatDecoder.foldBatchNorm(
-            fuseWeight: try t("decode_head.linear_fuse.weight"),
-            gamma: try t("decode_head.batch_norm.weight").data, beta: try t("decode_head.batch_norm.bias").data,
-            mean: try t("decode_head.batch_norm.running_mean").data,
-            variance: try t("decode_head.batch_norm.running_var").data, eps: c.batchNormEps)
+        let bn = "decode_head.batch_norm"
         self.config = c
         self.stages = stages
-        self.decoder = FloatDecoder(stageLinears: stageLinears, fuse: fuse,
-                                    classifier: try linear("decode_head.classifier"))
+        self.decoder = FloatDecoder(
+            form: decoder,
+            stageLinears: try (0..<c.numStages).map { (s) throws(EdgeSegError) in try t("decode_head.linear_c.\(s).proj.weight") },
+            stageBiases: try (0..<c.numStages).map { (s) throws(EdgeSegError) in try t("decode_head.linear_c.\(s).proj.bias") },
+            fuseWeight: try t("decode_head.linear_fuse.weight"),
+            batchNorm: (try t("\(bn).weight").data, try t("\(bn).bias").data, try t("\(bn).running_mean").data,
+                        try t("\(bn).running_var").data, c.batchNormEps),
+            classifier: try linear("decode_head.classifier"))
     }
 
     /// Runs the model on preprocessed pixels, a [channels, height, width] tensor (`preprocess` makes one).
-    public func forward(_ pixels: FloatTensor) throws(EdgeSegError) -> Output {
+    /// `observer` sees every `ActivationPoint` as it is computed (the folded decoder's points only in that form).
+    public func forward(_ pixels: FloatTensor, observer: @escaping ActivationObserver = { _, _ in }) throws(EdgeSegError) -> Output {
         guard pixels.shape.count == 3, pixels.shape[0] == config.numChannels else {
             throw EdgeSegError(.usage, "input has shape \(describeShape(pixels.shape)), expected [\(config.numChannels), height, width]")
         }
@@ -86,11 +91,12 @@ public final class FloatSegFormer {
             throw EdgeSegError(.usage, "input \(pixels.shape[1])x\(pixels.shape[2]) is too small for this model")
         }
         var x = FeatureMap(chw: pixels)
+        report(observer, ActivationPoint.input, x.data)
         var outputs: [FeatureMap] = []
-        for stage in stages {
-            x = stage(x)
+        for (s, stage) in stages.enumerated() {
+            x = stage(x, stage: s, observer)
             outputs.append(x)
         }
-        return Output(stages: outputs, logits: decoder(outputs))
+        return Output(stages: outputs, logits: decoder(outputs, observer))
     }
 }
