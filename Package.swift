@@ -3,6 +3,7 @@
 //   CEdgeSeg (C: kernels, libpng/libjpeg, POSIX shims)
 //   EdgeSegRuntime (ships to the Pi: no Foundation; builds with Embedded Swift)
 //   EdgeSegImport (host: Hugging Face checkpoints, hub download)
+//   EdgeSegQuantize (host: calibration, float -> int8 quantizer), EdgeSegEval (host: metrics, data sets)
 //   edgeseg (host CLI)
 import PackageDescription
 
@@ -22,18 +23,25 @@ let package = Package(
     targets: [
         .target(
             name: "CEdgeSeg",
+            exclude: ["kernels/int8/QUANTIZATION.md"],
             cSettings: kernelFlags,
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg"), .linkedLibrary("m")]
         ),
         .target(name: "EdgeSegRuntime", dependencies: ["CEdgeSeg"]),
         .target(name: "EdgeSegImport", dependencies: ["EdgeSegRuntime"]),
+        .target(name: "EdgeSegQuantize", dependencies: ["EdgeSegRuntime", "EdgeSegImport"]),
+        .target(name: "EdgeSegEval", dependencies: ["EdgeSegRuntime"]),
         .executableTarget(
             name: "edgeseg",
             dependencies: [
-                "EdgeSegRuntime", "EdgeSegImport",
+                "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "EdgeSegTests", dependencies: ["EdgeSegRuntime", "EdgeSegImport"]),
+        .testTarget(
+            name: "EdgeSegTests",
+            dependencies: ["EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval"],
+            exclude: ["Fixtures"]
+        ),
     ]
 )

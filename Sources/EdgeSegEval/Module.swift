@@ -1,0 +1,1 @@
+// EdgeSegEval: accuracy metrics and labeled data sets (host side).

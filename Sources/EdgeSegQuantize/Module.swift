@@ -1,0 +1,1 @@
+// EdgeSegQuantize: calibration from sample images and the float -> int8 quantizer (host side).
