@@ -4,5 +4,6 @@
 #include "es_file.h"
 #include "es_image.h"
 #include "es_f32.h"
+#include "es_int8.h"
 #include "es_number.h"
 #endif

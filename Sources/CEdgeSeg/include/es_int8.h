@@ -1,0 +1,132 @@
+// int8 reference kernels: the integer arithmetic of EdgeSeg's int8 path, defined bit for bit.
+// Optimised kernels (AVX2, AVX-512 VNNI, NEON) must produce exactly these results.
+// Design and error bounds: kernels/int8/QUANTIZATION.md. Layout is token-major (NHWC without N).
+//
+// Two kinds of functions:
+//  - quantize time (`*_init`, host side): turn float scales into integer parameters; may use double.
+//  - run time (everything else): integers only, no float argument, no float inside.
+#ifndef ES_INT8_H
+#define ES_INT8_H
+#include <stddef.h>
+#include <stdint.h>
+
+// A real multiplier as multiplier · 2^-shift, 1 <= shift <= 62. Applied with one rounding,
+// half toward +infinity ("rndnu"): round(acc · multiplier / 2^shift).
+typedef struct {
+    int32_t multiplier;
+    int32_t shift;
+} es_requant;
+
+// Where a result lands: zero point and clamp range (min <= max, inside [-128, 127]; a narrower
+// range fuses a ReLU).
+typedef struct {
+    int32_t zero_point;
+    int32_t min;
+    int32_t max;
+} es_qs8_out;
+
+// ---- Quantize time (host; may use double) --------------------------------------------------------
+
+// |real| < 2^30. Normalised multiplier in [2^30, 2^31) (relative error <= 2^-31); below 2^-32 the
+// shift stops at 62 and the multiplier shrinks (absolute error <= 2^-63). Returns 0, or -1 if out of range.
+int es_requant_init(double real, es_requant *rq);
+
+// table[q + 128] = clamp(round(gelu(in_scale · (q - in_zero_point)) / out_scale) + out_zero_point),
+// exact-erf GELU, rounding half away from zero.
+void es_qs8_gelu_table_init(double in_scale, int32_t in_zero_point, double out_scale, int32_t out_zero_point,
+                            int8_t table[256]);
+
+// Per channel of a LayerNorm: y = zero_point + round((z · multiplier + offset) / 2^shift), z = the
+// normalised value in Q24.
+typedef struct {
+    int32_t multiplier;
+    int32_t shift;
+    int64_t offset;
+} es_qs8_layernorm_channel;
+
+// Folds gamma / out_scale into multipliers and beta / out_scale into offsets; *eps_term is
+// round(channels² · eps / in_scale² · 2^22). channels <= 4096. Returns 0, or -1 if a value is out of range.
+int es_qs8_layernorm_init(size_t channels, double eps, double in_scale, const float *gamma, const float *beta,
+                          double out_scale, es_qs8_layernorm_channel *per_channel, uint64_t *eps_term);
+
+// Softmax of int32 scores whose real value is score_scale · score: the multiplier for
+// score_scale · log2(e) · 2^16 (scores → base-2 exponents in Q16). Returns 0, or -1 if out of range.
+int es_qs32_softmax_init(double score_scale, es_requant *rq);
+
+// y = zero_point + round(((a - a_zero_point) · a_multiplier + (b - b_zero_point) · b_multiplier) / 2^shift).
+typedef struct {
+    int32_t a_zero_point;
+    int32_t b_zero_point;
+    int32_t a_multiplier;
+    int32_t b_multiplier;
+    int32_t shift;
+} es_qs8_vadd_params;
+
+// Both ratios a_scale/out_scale and b_scale/out_scale share one shift; the larger multiplier is
+// normalised to [2^30, 2^31). Returns 0, or -1 if a ratio is >= 2^30 or not positive.
+int es_qs8_vadd_init(double a_scale, int32_t a_zero_point, double b_scale, int32_t b_zero_point, double out_scale,
+                     es_qs8_vadd_params *params);
+
+// ---- Run time (integers only) --------------------------------------------------------------------
+
+// clamp(zero_point + round(acc · multiplier / 2^shift)) for each of n accumulators.
+void es_qs32_requantize_rndnu_scalar(size_t n, const int32_t *acc, es_requant rq, es_qs8_out out, int8_t *y);
+
+// y[m×n] = requant_n(bias[n] + Σ_k (a[m,k] - a_zero_point) · w[n,k]). Weights per output channel
+// (symmetric int8), bias may be NULL, strides in elements. k · 255 · 127 + |bias| must stay below 2^31.
+void es_qs8_qc8w_gemm_rndnu_scalar(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                   int32_t a_zero_point, const int8_t *w, const int32_t *bias,
+                                   const es_requant *requant, es_qs8_out out, int8_t *y, size_t y_stride);
+
+typedef struct {
+    size_t in_h, in_w, in_c, out_c;
+    size_t kernel, stride, pad;
+} es_conv2d_shape;
+
+// Output height or width of a convolution (in + 2·pad >= kernel, stride >= 1).
+size_t es_conv2d_out_size(size_t in, size_t kernel, size_t stride, size_t pad);
+
+// k×k convolution on an in_h×in_w×in_c map → out_h×out_w×out_c. Weights [out_c][k][k][in_c].
+// Padding is the input zero point (a real zero), so padded taps contribute nothing.
+void es_qs8_qc8w_conv2d_nhwc_rndnu_scalar(es_conv2d_shape shape, const int8_t *x, int32_t x_zero_point,
+                                          const int8_t *w, const int32_t *bias, const es_requant *requant,
+                                          es_qs8_out out, int8_t *y);
+
+// Depthwise 3×3, stride 1, padding 1 (the input zero point) on an h×w×c map. Weights [3][3][c].
+void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(size_t h, size_t w, size_t c, const int8_t *x, int32_t x_zero_point,
+                                               const int8_t *weights, const int32_t *bias,
+                                               const es_requant *requant, es_qs8_out out, int8_t *y);
+
+// y[i] = table[x[i] + 128] (GELU or any other int8 → int8 function).
+void es_qs8_lut_scalar(size_t n, const int8_t *x, const int8_t table[256], int8_t *y);
+
+// LayerNorm over the channels (<= 4096) of each row. The input zero point cancels out, so it is not needed.
+void es_qs8_layernorm_rndnu_scalar(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
+                                   const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
+
+// Attention scores of one head: s[i,j] = Σ_d (q[i,d] - q_zero_point) · (k[j,d] - k_zero_point).
+// d <= 32768; strides in elements (a head is a channel slice of a token-major tensor).
+void es_qs8_qk_scalar(size_t nq, size_t nk, size_t d, const int8_t *q, size_t q_stride, int32_t q_zero_point,
+                      const int8_t *k, size_t k_stride, int32_t k_zero_point, int32_t *s, size_t s_stride);
+
+// 2^(t / 2^16) in Q30 for t <= 0 (t < -31·2^16 gives 0); exactly 2^30 at t = 0.
+int32_t es_q30_exp2(int32_t t_q16);
+
+// Row-wise softmax of int32 scores → uint8 probabilities with scale 1/255, zero point 0.
+void es_qs32_softmax_rndnu_scalar(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
+                                  uint8_t *p, size_t p_stride);
+
+// o[i,c] = Σ_j p[i,j] · (v[j,c] - v_zero_point): probabilities (uint8, scale 1/255) times values.
+void es_qu8_pv_scalar(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,
+                      size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
+
+// y = a + b with each in its own scale (residual connections).
+void es_qs8_vadd_rndnu_scalar(size_t n, const int8_t *a, const int8_t *b, es_qs8_vadd_params params,
+                              es_qs8_out out, int8_t *y);
+
+// Bilinear resize of an in_h×in_w×c map to out_h×out_w×c, half-pixel centres (align_corners = false),
+// Q11 weights, scale and zero point unchanged.
+void es_qs8_ibilinear_nhwc_scalar(size_t in_h, size_t in_w, size_t c, const int8_t *x, size_t out_h, size_t out_w,
+                                  int8_t *y);
+
+#endif
