@@ -1,0 +1,54 @@
+import CEdgeSeg
+import Foundation
+import Testing
+
+/// SplitMix64: a seeded generator, so every run of the int8 tests sees the same "random" data.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+enum Int8Test {
+    static let fullRange = es_qs8_out(zero_point: 0, min: -128, max: 127)
+
+    static func out(zeroPoint: Int32) -> es_qs8_out { es_qs8_out(zero_point: zeroPoint, min: -128, max: 127) }
+
+    static func codes(_ count: Int, _ rng: inout SeededGenerator, _ range: ClosedRange<Int8> = -128...127) -> [Int8] {
+        (0..<count).map { _ in Int8.random(in: range, using: &rng) }
+    }
+
+    /// A scale drawn log-uniformly from [low, high].
+    static func scale(_ low: Double, _ high: Double, _ rng: inout SeededGenerator) -> Double {
+        exp(Double.random(in: log(low)...log(high), using: &rng))
+    }
+
+    static func requant(_ real: Double) -> es_requant {
+        var rq = es_requant()
+        let status = es_requant_init(real, &rq)
+        precondition(status == 0, "multiplier \(real) out of range")
+        return rq
+    }
+
+    /// The real value an es_requant stands for (exact: a 31-bit integer times a power of two).
+    static func value(_ rq: es_requant) -> Double { Double(rq.multiplier) * pow(2, -Double(rq.shift)) }
+
+    static func clamp(_ v: Double, _ out: es_qs8_out) -> Double { min(max(v, Double(out.min)), Double(out.max)) }
+
+    /// Expects |got − clamp(exact)| <= bound for each element; clamping is 1-Lipschitz, so a bound
+    /// derived before the clamp still holds after it. Records the first miss and how many there were.
+    static func expectWithin(_ got: [Int8], _ exact: [Double], _ bound: [Double], _ out: es_qs8_out, _ what: String,
+                             sourceLocation: SourceLocation = #_sourceLocation) {
+        let misses = got.indices.filter { abs(Double(got[$0]) - clamp(exact[$0], out)) > bound[$0] }
+        if let i = misses.first {
+            Issue.record("\(what): \(misses.count) misses; [\(i)] = \(got[i]), exact \(exact[i]), bound \(bound[i])",
+                         sourceLocation: sourceLocation)
+        }
+    }
+}
