@@ -22,47 +22,20 @@ public struct FloatDecoder {
     let foldedBias: [Float]
     let classifier: FloatLinear
 
-    /// - Parameters: `stageLinears` [D, C_s] with bias; `fuseWeight` [D, D·stages, 1, 1] without bias; the
-    ///   eval-mode BatchNorm y = (x − mean)/√(var + eps)·γ + β, folded into the fuse.
-    init(form: Form, stageLinears: [FloatTensor], stageBiases: [FloatTensor], fuseWeight: FloatTensor,
-         batchNorm: (gamma: [Float], beta: [Float], mean: [Float], variance: [Float], eps: Float), classifier: FloatLinear) {
-        let d = fuseWeight.shape[0], parts = stageLinears.count, width = d * parts
-        var fuse = fuseWeight.data
-        var fuseBias = [Float](repeating: 0, count: d)
-        for o in 0..<d {
-            let s = batchNorm.gamma[o] / (batchNorm.variance[o] + batchNorm.eps).squareRoot()
-            for i in 0..<width { fuse[o * width + i] *= s }
-            fuseBias[o] = batchNorm.beta[o] - batchNorm.mean[o] * s
-        }
+    init(form: Form, _ weights: DecoderWeights) {
+        let fuse = weights.fuseWithBatchNorm()
         self.form = form
-        self.classifier = classifier
+        classifier = FloatLinear(weight: weights.classifierWeight, bias: weights.classifierBias)
         switch form {
         case .reference:
-            stageProjections = zip(stageLinears, stageBiases).map { FloatLinear(weight: $0, bias: $1) }
-            self.fuse = FloatLinear(weight: FloatTensor(shape: [d, width], data: fuse),
-                                    bias: FloatTensor(shape: [d], data: fuseBias))
+            stageProjections = zip(weights.stageWeights, weights.stageBiases).map { FloatLinear(weight: $0, bias: $1) }
+            self.fuse = FloatLinear(weight: fuse.weight, bias: FloatTensor(shape: [fuse.bias.count], data: fuse.bias))
             foldedBias = []
         case .folded:
-            var projections: [FloatLinear] = []
-            var bias = fuseBias.map(Double.init)
-            for s in 0..<parts {
-                let offset = (parts - 1 - s) * d   // the concatenation puts the last stage first
-                let w = stageLinears[s], c = w.shape[1]
-                // (W_fuse,s · W_s): D × C_s, accumulated in double so folding adds no error of its own.
-                var combined = [Float](repeating: 0, count: d * c)
-                for o in 0..<d {
-                    for i in 0..<c {
-                        var sum = 0.0
-                        for j in 0..<d { sum += Double(fuse[o * width + offset + j]) * Double(w.data[j * c + i]) }
-                        combined[o * c + i] = Float(sum)
-                    }
-                    for j in 0..<d { bias[o] += Double(fuse[o * width + offset + j]) * Double(stageBiases[s].data[j]) }
-                }
-                projections.append(FloatLinear(weight: FloatTensor(shape: [d, c], data: combined), bias: nil))
-            }
-            stageProjections = projections
+            let folded = weights.folded()
+            stageProjections = folded.projections.map { FloatLinear(weight: $0, bias: nil) }
             self.fuse = nil
-            foldedBias = bias.map(Float.init)
+            foldedBias = folded.bias
         }
     }
 
@@ -105,5 +78,75 @@ public struct FloatDecoder {
         let linear = stageProjections[s]
         return FeatureMap(height: stage.height, width: stage.width, channels: linear.outFeatures,
                           data: linear(stage.data, rows: stage.height * stage.width))
+    }
+}
+
+/// The decode head's float weights, gathered from a checkpoint, and the two derived forms both the fp32
+/// and the int8 model use: the fuse with BatchNorm folded in, and the fully folded decoder.
+public struct DecoderWeights {
+    public var stageWeights: [FloatTensor]   // [D, C_s]
+    public var stageBiases: [FloatTensor]    // [D]
+    public var fuseWeight: FloatTensor       // [D, D·stages, 1, 1], no bias
+    public var batchNorm: (gamma: [Float], beta: [Float], mean: [Float], variance: [Float], eps: Float)
+    public var classifierWeight: FloatTensor // [classes, D, 1, 1]
+    public var classifierBias: FloatTensor
+
+    public init(_ checkpoint: FloatCheckpoint) throws(EdgeSegError) {
+        func t(_ name: String) throws(EdgeSegError) -> FloatTensor {
+            guard let tensor = checkpoint.tensors[name] else {
+                throw EdgeSegError(.checkpoint, "checkpoint has no tensor \(name)")
+            }
+            return tensor
+        }
+        var weights: [FloatTensor] = [], biases: [FloatTensor] = []
+        for s in 0..<checkpoint.config.numStages {
+            weights.append(try t("decode_head.linear_c.\(s).proj.weight"))
+            biases.append(try t("decode_head.linear_c.\(s).proj.bias"))
+        }
+        stageWeights = weights
+        stageBiases = biases
+        fuseWeight = try t("decode_head.linear_fuse.weight")
+        let bn = "decode_head.batch_norm"
+        batchNorm = (try t("\(bn).weight").data, try t("\(bn).bias").data, try t("\(bn).running_mean").data,
+                     try t("\(bn).running_var").data, checkpoint.config.batchNormEps)
+        classifierWeight = try t("decode_head.classifier.weight")
+        classifierBias = try t("decode_head.classifier.bias")
+    }
+
+    /// The fuse [D, D·stages] with eval-mode BatchNorm y = (x − mean)/√(var + eps)·γ + β folded in.
+    public func fuseWithBatchNorm() -> (weight: FloatTensor, bias: [Float]) {
+        let d = fuseWeight.shape[0], width = fuseWeight.count / d
+        var fuse = fuseWeight.data
+        var bias = [Float](repeating: 0, count: d)
+        for o in 0..<d {
+            let s = batchNorm.gamma[o] / (batchNorm.variance[o] + batchNorm.eps).squareRoot()
+            for i in 0..<width { fuse[o * width + i] *= s }
+            bias[o] = batchNorm.beta[o] - batchNorm.mean[o] * s
+        }
+        return (FloatTensor(shape: [d, width], data: fuse), bias)
+    }
+
+    /// Per stage (W_fuse,s · W_s) as [D, C_s], and b = b_fuse + Σ_s W_fuse,s · b_s: the folded decoder.
+    /// Accumulated in double so folding adds no error of its own.
+    public func folded() -> (projections: [FloatTensor], bias: [Float]) {
+        let fuse = fuseWithBatchNorm()
+        let d = fuse.bias.count, parts = stageWeights.count, width = d * parts
+        var bias = fuse.bias.map(Double.init)
+        var projections: [FloatTensor] = []
+        for s in 0..<parts {
+            let offset = (parts - 1 - s) * d   // the concatenation puts the last stage first
+            let w = stageWeights[s], c = w.shape[1]
+            var combined = [Float](repeating: 0, count: d * c)
+            for o in 0..<d {
+                for i in 0..<c {
+                    var sum = 0.0
+                    for j in 0..<d { sum += Double(fuse.weight.data[o * width + offset + j]) * Double(w.data[j * c + i]) }
+                    combined[o * c + i] = Float(sum)
+                }
+                for j in 0..<d { bias[o] += Double(fuse.weight.data[o * width + offset + j]) * Double(stageBiases[s].data[j]) }
+            }
+            projections.append(FloatTensor(shape: [d, c], data: combined))
+        }
+        return (projections, bias.map(Float.init))
     }
 }

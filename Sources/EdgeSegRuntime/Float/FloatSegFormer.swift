@@ -66,20 +66,11 @@ public final class FloatSegFormer {
                 norm: try norm("segformer.encoder.layer_norm.\(s)")))
         }
 
-        let bn = "decode_head.batch_norm"
         self.config = c
         self.stages = stages
-        self.decoder = FloatDecoder(
-            form: decoder,
-            stageLinears: try (0..<c.numStages).map { (s) throws(EdgeSegError) in try t("decode_head.linear_c.\(s).proj.weight") },
-            stageBiases: try (0..<c.numStages).map { (s) throws(EdgeSegError) in try t("decode_head.linear_c.\(s).proj.bias") },
-            fuseWeight: try t("decode_head.linear_fuse.weight"),
-            batchNorm: (try t("\(bn).weight").data, try t("\(bn).bias").data, try t("\(bn).running_mean").data,
-                        try t("\(bn).running_var").data, c.batchNormEps),
-            classifier: try linear("decode_head.classifier"))
+        self.decoder = FloatDecoder(form: decoder, try DecoderWeights(checkpoint))
     }
 
-    /// Runs the model on preprocessed pixels, a [channels, height, width] tensor (`preprocess` makes one).
     /// `observer` sees every `ActivationPoint` as it is computed (the folded decoder's points only in that form).
     public func forward(_ pixels: FloatTensor, observer: @escaping ActivationObserver = { _, _ in }) throws(EdgeSegError) -> Output {
         guard pixels.shape.count == 3, pixels.shape[0] == config.numChannels else {
