@@ -129,4 +129,36 @@ void es_qs8_vadd_rndnu_scalar(size_t n, const int8_t *a, const int8_t *b, es_qs8
 void es_qs8_ibilinear_nhwc_scalar(size_t in_h, size_t in_w, size_t c, const int8_t *x, size_t out_h, size_t out_w,
                                   int8_t *y);
 
+// ---- Decoder head (folded) -----------------------------------------------------------------------
+
+// One input of es_qs8_upsample_sum: an h×w×c int8 map with its zero point and its multiplier (the ratio
+// of its scale to the output's, times 2^shift, all inputs sharing one shift).
+typedef struct {
+    const int8_t *x;
+    size_t h, w;
+    int32_t zero_point;
+    int32_t multiplier;
+} es_qs8_upsample_input;
+
+// Quantize time: multipliers for input scales → out_scale with one shared shift (the largest multiplier
+// normalised to [2^30, 2^31)), and per-channel bias (real, in output units) as int64 at 2^-(shift+11)
+// of an output step. Returns 0, or -1 if a ratio is >= 2^30 or not positive.
+int es_qs8_upsample_sum_init(size_t inputs, const double *scales, double out_scale, size_t channels,
+                             const float *bias, int32_t *multipliers, int32_t *shift, int64_t *bias_q);
+
+// y[p,c] = clamp(z_y + round((Σ_i m_i · up_i(x_i − z_i)[p,c] / 2^11 + bias_q[c]) / 2^(shift+11))):
+// every input bilinearly upsampled (half-pixel centres) to out_h×out_w, rescaled and summed before a
+// single rounding. The interpolated value is kept in Q11 (rounded from Q22), so the result is within
+// 1/2 + Σ_i m_i·2^-12/2^shift + the multipliers' error of the exact sum. A clamp from the zero point
+// up fuses the ReLU.
+void es_qs8_upsample_sum_rndnu_scalar(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
+                                      size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
+                                      es_qs8_out out, int8_t *y);
+
+// The class map at out_h×out_w of an in_h×in_w×c int8 logits map (one scale for all classes): each
+// pixel's logits are bilinearly interpolated exactly (Q22, no rounding) and the first maximum wins,
+// as torch.argmax over float logits upsampled with align_corners = false.
+void es_qs8_ibilinear_argmax_scalar(size_t in_h, size_t in_w, size_t c, const int8_t *x, size_t out_h, size_t out_w,
+                                    uint8_t *labels);
+
 #endif

@@ -32,4 +32,22 @@ static inline int32_t es_dot_s8(size_t k, const int8_t *a, int32_t a_zero_point,
     return acc;
 }
 
+// One output coordinate of a half-pixel-centre bilinear resize: the two source indices and the weight of
+// the second in Q11. src = (o + 0.5) · in / out - 0.5 = ((2o + 1) · in - out) / (2 · out), clamped at 0,
+// is an exact rational, so indices and weights need no float.
+typedef struct {
+    size_t i0, i1;
+    int32_t frac;  // weight of i1 in Q11; i0 gets 2048 - frac
+} es_tap;
+
+static inline es_tap es_bilinear_tap(size_t o, size_t in, size_t out) {
+    int64_t num = (int64_t)((2 * o + 1) * in) - (int64_t)out, den = 2 * (int64_t)out;
+    if (num < 0) num = 0;
+    es_tap t;
+    t.i0 = (size_t)(num / den);  // <= in - 1
+    t.i1 = t.i0 + 1 < in ? t.i0 + 1 : in - 1;
+    t.frac = (int32_t)(((num % den) * 4096 + den) / (2 * den));  // round(rem / den · 2^11), ties up
+    return t;
+}
+
 #endif

@@ -79,3 +79,26 @@ int es_qs8_vadd_init(double a_scale, int32_t a_zero_point, double b_scale, int32
     params->shift = shift;
     return 0;
 }
+
+int es_qs8_upsample_sum_init(size_t inputs, const double *scales, double out_scale, size_t channels,
+                             const float *bias, int32_t *multipliers, int32_t *shift, int64_t *bias_q) {
+    double largest = 0;
+    for (size_t i = 0; i < inputs; i++) {
+        double r = scales[i] / out_scale;
+        if (!(r > 0 && r < 0x1p30)) return -1;
+        largest = fmax(largest, r);
+    }
+    int e;
+    frexp(largest, &e);
+    int s = 31 - e < 50 ? 31 - e : 50;  // ≤ 50 keeps bias · 2^(s+11) and the int64 sum in range
+    while (s >= 1 && round(ldexp(largest, s)) >= 0x1p31) s--;
+    if (s < 1) return -1;
+    for (size_t i = 0; i < inputs; i++) multipliers[i] = (int32_t)round(ldexp(scales[i] / out_scale, s));
+    for (size_t c = 0; c < channels; c++) {
+        double b = ldexp((double)bias[c] / out_scale, s + 11);
+        if (!(fabs(b) < 0x1p62)) return -1;
+        bias_q[c] = (int64_t)llround(b);
+    }
+    *shift = s;
+    return 0;
+}

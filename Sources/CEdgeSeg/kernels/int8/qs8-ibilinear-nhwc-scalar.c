@@ -3,28 +3,13 @@
 // src = (o + 0.5) · in / out - 0.5 = ((2o + 1) · in - out) / (2 · out), clamped at 0.
 #include "es-int8-math.h"
 
-typedef struct {
-    size_t i0, i1;
-    int32_t frac;  // weight of i1 in Q11; i0 gets 2048 - frac
-} tap;
-
-static tap source_tap(size_t o, size_t in, size_t out) {
-    int64_t num = (int64_t)((2 * o + 1) * in) - (int64_t)out, den = 2 * (int64_t)out;
-    if (num < 0) num = 0;
-    tap t;
-    t.i0 = (size_t)(num / den);  // <= in - 1
-    t.i1 = t.i0 + 1 < in ? t.i0 + 1 : in - 1;
-    t.frac = (int32_t)(((num % den) * 4096 + den) / (2 * den));  // round(rem / den · 2^11), ties up
-    return t;
-}
-
 void es_qs8_ibilinear_nhwc_scalar(size_t in_h, size_t in_w, size_t c, const int8_t *x, size_t out_h, size_t out_w,
                                   int8_t *y) {
     for (size_t oy = 0; oy < out_h; oy++) {
-        tap ty = source_tap(oy, in_h, out_h);
+        es_tap ty = es_bilinear_tap(oy, in_h, out_h);
         const int8_t *r0 = x + ty.i0 * in_w * c, *r1 = x + ty.i1 * in_w * c;
         for (size_t ox = 0; ox < out_w; ox++) {
-            tap tx = source_tap(ox, in_w, out_w);
+            es_tap tx = es_bilinear_tap(ox, in_w, out_w);
             for (size_t ch = 0; ch < c; ch++) {
                 int32_t top = r0[tx.i0 * c + ch] * (2048 - tx.frac) + r0[tx.i1 * c + ch] * tx.frac;
                 int32_t bottom = r1[tx.i0 * c + ch] * (2048 - tx.frac) + r1[tx.i1 * c + ch] * tx.frac;
