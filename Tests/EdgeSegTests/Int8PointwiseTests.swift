@@ -63,23 +63,7 @@ import Testing
             let x = fill.map { [Int8](repeating: $0, count: ih * iw * c) } ?? Int8Test.codes(ih * iw * c, &rng)
             var y = [Int8](repeating: 0, count: oh * ow * c)
             es_qs8_ibilinear_nhwc_scalar(ih, iw, c, x, oh, ow, &y)
-            func tap(_ o: Int, _ n: Int, _ m: Int) -> (Int, Int, Double) {
-                let src = max(0, (Double(o) + 0.5) * Double(n) / Double(m) - 0.5)
-                let i0 = Int(src.rounded(.down))
-                return (i0, min(i0 + 1, n - 1), src - Double(i0))
-            }
-            var exact = [Double]()
-            for oy in 0..<oh {
-                let (y0, y1, ty) = tap(oy, ih, oh)
-                for ox in 0..<ow {
-                    let (x0, x1, tx) = tap(ox, iw, ow)
-                    for ch in 0..<c {
-                        func v(_ yy: Int, _ xx: Int) -> Double { Double(x[(yy * iw + xx) * c + ch]) }
-                        let top = v(y0, x0) * (1 - tx) + v(y0, x1) * tx, bottom = v(y1, x0) * (1 - tx) + v(y1, x1) * tx
-                        exact.append(top * (1 - ty) + bottom * ty)
-                    }
-                }
-            }
+            let exact = Int8Test.bilinear(x.map(Double.init), ih, iw, c, oh, ow)
             let bound = [Double](repeating: 0.5 + 2 * 255 * 0x1p-12, count: exact.count)
             Int8Test.expectWithin(y, exact, bound, Int8Test.fullRange, "bilinear \(ih)x\(iw)→\(oh)x\(ow)")
             if ih == oh && iw == ow { #expect(y == x) }

@@ -51,4 +51,26 @@ enum Int8Test {
                          sourceLocation: sourceLocation)
         }
     }
+
+    /// Float bilinear resize with half-pixel centres (align_corners = false) of an ih×iw×c map, in double.
+    static func bilinear(_ x: [Double], _ ih: Int, _ iw: Int, _ c: Int, _ oh: Int, _ ow: Int) -> [Double] {
+        func tap(_ o: Int, _ n: Int, _ m: Int) -> (Int, Int, Double) {
+            let src = max(0, (Double(o) + 0.5) * Double(n) / Double(m) - 0.5)
+            let i0 = Int(src.rounded(.down))
+            return (i0, min(i0 + 1, n - 1), src - Double(i0))
+        }
+        var exact = [Double]()
+        for oy in 0..<oh {
+            let (y0, y1, ty) = tap(oy, ih, oh)
+            for ox in 0..<ow {
+                let (x0, x1, tx) = tap(ox, iw, ow)
+                for ch in 0..<c {
+                    func v(_ yy: Int, _ xx: Int) -> Double { x[(yy * iw + xx) * c + ch] }
+                    let top = v(y0, x0) * (1 - tx) + v(y0, x1) * tx, bottom = v(y1, x0) * (1 - tx) + v(y1, x1) * tx
+                    exact.append(top * (1 - ty) + bottom * ty)
+                }
+            }
+        }
+        return exact
+    }
 }
