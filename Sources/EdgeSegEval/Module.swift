@@ -1,1 +1,0 @@
-// EdgeSegEval: accuracy metrics and labeled data sets (host side).
