@@ -1,9 +1,11 @@
 // Umbrella header of the C layer: kernels, image codecs and POSIX shims.
 #ifndef CEDGESEG_H
 #define CEDGESEG_H
+#include "es_crc32c.h"
 #include "es_file.h"
 #include "es_image.h"
 #include "es_f32.h"
 #include "es_int8.h"
 #include "es_number.h"
+#include "es_path.h"
 #endif
