@@ -7,7 +7,7 @@ struct SegmentCommand: ParsableCommand {
         commandName: "segment",
         abstract: "Segment one image: a class-index mask at the image's size, and optionally an overlay.")
 
-    @Option(help: "A Hugging Face SegFormer folder (config.json + model.safetensors) or one of its files.")
+    @Option(help: "An int8 .edgeseg model, or a float Hugging Face SegFormer folder (config.json + model.safetensors).")
     var model: String
 
     @Option(help: "The image to segment (PNG or JPEG).")
@@ -24,29 +24,28 @@ struct SegmentCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(EdgeSegError) in
-            let checkpoint = try loadHuggingFaceCheckpoint(directory: model)
-            guard checkpoint.config.numLabels <= 256 else {
-                throw EdgeSegError(.usage, "\(model) has \(checkpoint.config.numLabels) classes; masks hold at most 256")
+            let network = try SegmentationModel.load(model)
+            let config = network.config
+            guard config.numLabels <= 256 else {
+                throw EdgeSegError(.usage, "\(model) has \(config.numLabels) classes; masks hold at most 256")
             }
-            let network = try FloatSegFormer(checkpoint)
             let image = try loadImage(path: input)
             let pixels = try preprocess(image, size: size.map { ($0.height, $0.width) })
-            let logits = try network.forward(pixels).logits
-            let labels = classMap(logits: logits, height: image.height, width: image.width)
-            let palette = Palette(classCount: checkpoint.config.numLabels)
+            let labels = try network.classMap(pixels, height: image.height, width: image.width)
+            let palette = Palette(classCount: config.numLabels)
             try savePNG(classIndices: labels, width: image.width, height: image.height, palette: palette, path: output)
             if let overlay {
                 try savePNG(EdgeSegRuntime.overlay(image, classIndices: labels, palette: palette), path: overlay)
             }
-            printClassShares(labels, names: checkpoint.config.labels)
+            printClassShares(labels, names: config.labels, precision: network.precision)
         }
     }
 
     /// One line per class present, largest first: what a person wants to know about the mask at a glance.
-    private func printClassShares(_ labels: [UInt8], names: [String]) {
+    private func printClassShares(_ labels: [UInt8], names: [String], precision: String) {
         var counts = [Int](repeating: 0, count: 256)
         for l in labels { counts[Int(l)] += 1 }
-        print("\(input) -> \(output)\(overlay.map { " + \($0)" } ?? "")")
+        print("\(input) -> \(output)\(overlay.map { " + \($0)" } ?? "") (\(precision))")
         for (c, n) in counts.enumerated().filter({ $0.element > 0 }).sorted(by: { $0.element > $1.element }) {
             let share = Double(n) * 100 / Double(labels.count)
             let name = c < names.count ? names[c] : "class \(c)"

@@ -60,6 +60,12 @@ public final class ModelFile {
         self.index = index
     }
 
+    /// Whether `path` is a file that starts with the `.edgeseg` magic (its integrity is checked on open).
+    public static func looksLikeModelFile(path: String) -> Bool {
+        guard let file = try? MappedFile(path: path), file.count >= ModelFileLayout.magic.count else { return false }
+        return file.bytes.prefix(ModelFileLayout.magic.count).elementsEqual(ModelFileLayout.magic)
+    }
+
     /// Tensor names in file order.
     public var names: [String] { tensors.map { $0.name } }
 

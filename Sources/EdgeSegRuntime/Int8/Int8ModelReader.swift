@@ -1,0 +1,67 @@
+import CEdgeSeg
+
+/// Reads an int8 `.edgeseg` file for the layers: tensors by name with their element counts checked, and the
+/// activation table (scale and zero point of every activation point) from the metadata.
+struct Int8ModelReader {
+    let file: ModelFile
+    let config: SegFormerConfig
+    let activations: [String: QuantizationParameters]
+
+    init(_ file: ModelFile) throws(EdgeSegError) {
+        self.file = file
+        let meta = file.metadata
+        guard let configJSON = meta["config"] else {
+            throw EdgeSegError(.checkpoint, "\(file.path): metadata has no config")
+        }
+        config = try SegFormerConfig(huggingFaceJSON: configJSON, source: "\(file.path) (metadata config)")
+        guard let table = meta["activations"]?.members else {
+            throw EdgeSegError(.checkpoint, "\(file.path): metadata has no activations table")
+        }
+        var activations: [String: QuantizationParameters] = [:]
+        for member in table {
+            guard let scale = member.value["scale"]?.double, let zero = member.value["zero_point"]?.int,
+                  scale > 0, zero >= -128, zero <= 127 else {
+                throw EdgeSegError(.checkpoint, "\(file.path): activation \(member.key) needs a positive scale and a zero point in -128...127")
+            }
+            activations[member.key] = QuantizationParameters(scale: scale, zeroPoint: Int32(zero))
+        }
+        self.activations = activations
+        for name in ActivationPoint.all(config) where activations[name] == nil {
+            throw EdgeSegError(.checkpoint, "\(file.path): activation \(name) has no quantization parameters")
+        }
+    }
+
+    func parameters(_ point: String) throws(EdgeSegError) -> QuantizationParameters {
+        guard let p = activations[point] else {
+            throw EdgeSegError(.checkpoint, "\(file.path): activation \(point) has no quantization parameters")
+        }
+        return p
+    }
+
+    func zeroPoint(_ point: String) throws(EdgeSegError) -> Int32 { try parameters(point).zeroPoint }
+
+    func int8(_ name: String, count: Int) throws(EdgeSegError) -> UnsafeBufferPointer<Int8> {
+        try checked(name, try file.int8(name), count)
+    }
+
+    func int32(_ name: String, count: Int) throws(EdgeSegError) -> UnsafeBufferPointer<Int32> {
+        try checked(name, try file.int32(name), count)
+    }
+
+    func int64(_ name: String, count: Int) throws(EdgeSegError) -> UnsafeBufferPointer<Int64> {
+        try checked(name, try file.int64(name), count)
+    }
+
+    /// `count` (multiplier, shift) pairs, viewed in place as the kernels' `es_requant`.
+    func requant(_ name: String, count: Int) throws(EdgeSegError) -> UnsafePointer<es_requant> {
+        let pairs = try int32(name, count: 2 * count)
+        return UnsafeRawPointer(pairs.baseAddress!).assumingMemoryBound(to: es_requant.self)
+    }
+
+    private func checked<T>(_ name: String, _ buffer: UnsafeBufferPointer<T>, _ count: Int) throws(EdgeSegError) -> UnsafeBufferPointer<T> {
+        guard buffer.count == count else {
+            throw EdgeSegError(.checkpoint, "\(file.path): tensor \(name) has \(buffer.count) elements, expected \(count)")
+        }
+        return buffer
+    }
+}

@@ -1,0 +1,38 @@
+import EdgeSegImport
+import EdgeSegRuntime
+
+/// A model the commands can run, whichever form the path holds: a float Hugging Face checkpoint (folder,
+/// config.json or model.safetensors) or an int8 `.edgeseg` file.
+enum SegmentationModel {
+    case float(FloatSegFormer)
+    case int8(Int8SegFormer)
+
+    static func load(_ path: String) throws(EdgeSegError) -> SegmentationModel {
+        if ModelFile.looksLikeModelFile(path: path) {
+            return .int8(try Int8SegFormer(path: path))
+        }
+        return .float(try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: path)))
+    }
+
+    var config: SegFormerConfig {
+        switch self {
+        case .float(let m): m.config
+        case .int8(let m): m.config
+        }
+    }
+
+    var precision: String {
+        switch self {
+        case .float: "fp32"
+        case .int8: "int8"
+        }
+    }
+
+    /// The class of every pixel of an image at `height`×`width`, from its preprocessed pixels.
+    func classMap(_ pixels: FloatTensor, height: Int, width: Int) throws(EdgeSegError) -> [UInt8] {
+        switch self {
+        case .float(let m): EdgeSegRuntime.classMap(logits: try m.forward(pixels).logits, height: height, width: width)
+        case .int8(let m): EdgeSegRuntime.classMap(logits: try m.forward(pixels).logits, height: height, width: width)
+        }
+    }
+}
