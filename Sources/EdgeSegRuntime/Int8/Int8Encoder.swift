@@ -1,3 +1,5 @@
+import CEdgeSeg
+
 /// Mix-FFN in int8: dense → depthwise 3×3 → GELU table → dense.
 struct Int8MixFFN {
     let dense1: Int8Linear
