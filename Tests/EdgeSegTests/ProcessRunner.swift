@@ -26,12 +26,17 @@ func runProcess(_ arguments: [String]) throws -> ProcessResult {
                          stderr: String(decoding: errData, as: UTF8.self))
 }
 
-/// The `edgeseg` executable built beside the test bundle (`swift test` builds every product).
+/// Runs the `edgeseg` executable built beside the test bundle.
 func runEdgeSeg(_ arguments: [String]) throws -> ProcessResult {
+    try runProcess([edgeSegExecutable()] + arguments)
+}
+
+/// The path of the `edgeseg` executable built beside the test bundle (`swift test` builds every product).
+func edgeSegExecutable() -> String {
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var dir = testBinary.deletingLastPathComponent()
     while !FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("edgeseg").path), dir.path != "/" {
         dir = dir.deletingLastPathComponent()
     }
-    return try runProcess([dir.appendingPathComponent("edgeseg").path] + arguments)
+    return dir.appendingPathComponent("edgeseg").path
 }

@@ -5,6 +5,7 @@
 #include "es_file.h"
 #include "es_image.h"
 #include "es_f32.h"
+#include "es_histogram.h"
 #include "es_int8.h"
 #include "es_number.h"
 #include "es_path.h"

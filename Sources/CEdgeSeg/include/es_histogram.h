@@ -1,0 +1,15 @@
+// Calibration helpers: the per-value work of the streaming activation histograms (each image sends tens of
+// millions of floats through these, so they are tight C loops rather than Swift).
+#ifndef ES_HISTOGRAM_H
+#define ES_HISTOGRAM_H
+#include <stddef.h>
+#include <stdint.h>
+
+// Lowers *min and raises *max to the smallest and largest finite values of x (left alone if there are none).
+// Returns how many values are not finite (NaN or ±infinity).
+size_t es_f32_finite_range(const float *x, size_t n, float *min, float *max);
+
+// For every finite x: counts[clamp(floor((x - lower) * inv_width), 0, bins - 1)] += 1. bins < 2^32.
+void es_histogram_add_f32(const float *x, size_t n, double lower, double inv_width, uint64_t *counts, size_t bins);
+
+#endif

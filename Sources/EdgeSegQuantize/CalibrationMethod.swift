@@ -1,0 +1,235 @@
+#if canImport(Glibc)
+import Glibc  // log
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a histogram becomes the clip range [min, max] that an int8 tensor covers. Every method returns a
+/// range inside the observed [minimum, maximum]; `QuantizationParameters(min:max:)` then widens it to 0.
+public enum CalibrationMethod: Equatable, Sendable {
+    /// The exact observed minimum and maximum: nothing clipped, coarsest steps.
+    case minmax
+    /// Clips `(100 − p) %` of the values on each tail (p = 99.99 clips 1 in 10 000 at each end).
+    case percentile(Double)
+    /// TensorRT's entropy calibration: the range whose 256-level quantization loses the least
+    /// information (KL divergence from the observed distribution). See `entropyRange`.
+    case entropy
+    /// The range with the least expected squared error, rounding plus clipping (`expectedSquaredError`).
+    case mse
+
+    public static let defaultPercentile = 99.99
+
+    /// "minmax", "percentile", "entropy", "mse": the names scales.json and the command line use.
+    public var name: String {
+        switch self {
+        case .minmax: "minmax"
+        case .percentile: "percentile"
+        case .entropy: "entropy"
+        case .mse: "mse"
+        }
+    }
+}
+
+/// Codes of an int8 tensor.
+let quantizationLevels = 256
+/// The least probability Q gives a bin where P has mass (MXNet's smoothing epsilon).
+let klFloor = 1e-4
+
+extension StreamingHistogram {
+    /// The clip range `method` chooses for this distribution; nil if no finite value was observed.
+    public func clipRange(_ method: CalibrationMethod) -> (min: Float, max: Float)? {
+        guard count > 0 else { return nil }
+        switch method {
+        case .minmax: return (minimum, maximum)
+        case .percentile(let p): return percentileRange(p)
+        case .entropy: return entropyRange()
+        case .mse: return mseRange()
+        }
+    }
+
+    // MARK: percentile
+
+    /// Each tail's `(100 − p) %` quantile, linear within a bin. p is clamped to [50, 100].
+    func percentileRange(_ p: Double) -> (min: Float, max: Float) {
+        let tail = Double(count) * (100 - Swift.min(Swift.max(p, 50), 100)) / 100
+        return (clamped(quantile(fromBelow: tail)), clamped(quantile(fromAbove: tail)))
+    }
+
+    /// The value with `mass` counts below it.
+    private func quantile(fromBelow mass: Double) -> Double {
+        var seen = 0.0
+        for i in 0..<binCount where counts[i] > 0 {
+            let c = Double(counts[i])
+            if seen + c >= mass { return edge(i) + (mass - seen) / c * binWidth }
+            seen += c
+        }
+        return upperEdge
+    }
+
+    /// The value with `mass` counts above it.
+    private func quantile(fromAbove mass: Double) -> Double {
+        var seen = 0.0
+        for i in stride(from: binCount - 1, through: 0, by: -1) where counts[i] > 0 {
+            let c = Double(counts[i])
+            if seen + c >= mass { return edge(i + 1) - (mass - seen) / c * binWidth }
+            seen += c
+        }
+        return lowerEdge
+    }
+
+    private func clamped(_ x: Double) -> Float {
+        Swift.min(Swift.max(Float(x), minimum), maximum)
+    }
+
+    /// First and one-past-last bin holding data.
+    var occupiedBins: Range<Int> {
+        let first = counts.firstIndex { $0 > 0 } ?? 0
+        let last = counts.lastIndex { $0 > 0 } ?? 0
+        return first..<(last + 1)
+    }
+
+    // MARK: mse
+
+    /// The mean squared error of quantizing this distribution to int8 over [min, max] (widened to 0, as
+    /// `QuantizationParameters` does), with each bin's values taken at its centre: a value outside the range
+    /// costs its squared distance to the range, one inside the rounding noise step²/12.
+    public func expectedSquaredError(min a: Double, max b: Double) -> Double {
+        let step = (Swift.max(b, 0) - Swift.min(a, 0)) / Double(quantizationLevels - 1)
+        var sum = 0.0, total = 0.0
+        for i in 0..<binCount where counts[i] > 0 {
+            let x = center(i), c = Double(counts[i])
+            total += c
+            sum += x < a ? c * (x - a) * (x - a) : x > b ? c * (x - b) * (x - b) : c * step * step / 12
+        }
+        return total > 0 ? sum / total : 0
+    }
+
+    /// Minimises `expectedSquaredError` over pairs of candidate bounds (`mseCandidates`). The error splits
+    /// into a part that depends only on the lower bound, one only on the upper bound and the rounding noise
+    /// of what lies between, so each bound's clipping cost is summed once and every pair costs O(1).
+    func mseRange() -> (min: Float, max: Float) {
+        let lows = boundCandidates(lower: true), highs = boundCandidates(lower: false)
+        let below = lows.map { a in clippingCost(a, lower: true) }
+        let above = highs.map { b in clippingCost(b, lower: false) }
+        let total = counts.reduce(0.0) { $0 + Double($1) }
+        var best = (error: Double.infinity, min: minimum, max: maximum)
+        for (i, a) in lows.enumerated() {
+            for (j, b) in highs.enumerated() {
+                let step = (Swift.max(b, 0) - Swift.min(a, 0)) / Double(quantizationLevels - 1)
+                let inside = total - below[i].count - above[j].count
+                let error = (below[i].cost + above[j].cost + inside * step * step / 12) / total
+                if error < best.error { best = (error, Float(a), Float(b)) }
+            }
+        }
+        return (best.min, best.max)
+    }
+
+    /// Candidates for one bound: the observed extreme, the bin edges between it and 0, and 0 itself when
+    /// the data crosses 0; at most 257 (evenly thinned, the extreme and 0 always kept).
+    func boundCandidates(lower: Bool) -> [Double] {
+        let extreme = Double(lower ? minimum : maximum)
+        let crossesZero = lower ? extreme < 0 : extreme > 0
+        guard crossesZero else { return [extreme] }
+        let inner = (0...binCount).map(edge).filter { lower ? $0 > extreme && $0 < 0 : $0 < extreme && $0 > 0 }
+        let stride = Swift.max(1, (inner.count + 255) / 256)
+        let thinned = inner.indices.filter { $0 % stride == 0 }.map { inner[$0] }
+        return lower ? [extreme] + thinned + [0] : [0] + thinned + [extreme]
+    }
+
+    /// Squared distance to `bound` of the bins (centres) beyond it, and how many values they hold.
+    private func clippingCost(_ bound: Double, lower: Bool) -> (cost: Double, count: Double) {
+        var cost = 0.0, n = 0.0
+        for i in 0..<binCount where counts[i] > 0 {
+            let x = center(i)
+            guard lower ? x < bound : x > bound else { continue }
+            cost += Double(counts[i]) * (x - bound) * (x - bound)
+            n += Double(counts[i])
+        }
+        return (cost, n)
+    }
+
+    // MARK: entropy
+
+    /// TensorRT's KL search (Migacz, "8-bit Inference with TensorRT", 2017) on bin-edge thresholds. For a
+    /// candidate range of bins [l, r): the reference P is those bins with everything below l added to the
+    /// first and everything from r on added to the last; Q merges the bins (without the outliers) into 256
+    /// levels and spreads each level's count evenly over its bins where P is nonzero. The range minimising
+    /// KL(P‖Q) wins; a range narrower than 256 bins is not a candidate.
+    ///
+    /// Signed data: first TensorRT's own symmetric search, thresholds ±T (128 of them up to the largest
+    /// magnitude, clipped to the data), then coordinate descent for asymmetric data: the best upper bound
+    /// with the lower one fixed, then the best lower bound with that upper one, repeated until neither moves
+    /// (at most 4 rounds). Bounds stay on their side of 0 (the range must hold 0), so data of one sign only
+    /// moves its far tail. Each one-sided search tries at most 128 evenly spaced edges.
+    func entropyRange() -> (min: Float, max: Float) {
+        let occupied = occupiedBins
+        let zeroBin = Swift.min(Swift.max(Int(((0 - lowerEdge) / binWidth).rounded(.down)), 0), binCount)
+        let lowBounds = minimum < 0 ? Array(occupied.lowerBound...Swift.max(zeroBin, occupied.lowerBound)) : [occupied.lowerBound]
+        let highBounds = maximum > 0 ? Array(Swift.min(zeroBin + 1, occupied.upperBound)...occupied.upperBound) : [occupied.upperBound]
+
+        var l = occupied.lowerBound, r = occupied.upperBound
+        var best = klDivergence(l, r)
+        let extent = Swift.max(abs(Double(minimum)), abs(Double(maximum)))
+        for k in 1..<128 {
+            let t = extent * Double(k) / 128
+            let lk = Swift.max(occupied.lowerBound, Swift.min(lowBounds.last!, Int(((-t - lowerEdge) / binWidth).rounded(.down))))
+            let rk = Swift.min(occupied.upperBound, Swift.max(highBounds.first!, Int(((t - lowerEdge) / binWidth).rounded(.up))))
+            let d = klDivergence(lk, rk)
+            if d < best { (best, l, r) = (d, lk, rk) }
+        }
+        for _ in 0..<4 {
+            let newR = bestBound(highBounds, keeping: r) { klDivergence(l, $0) }
+            let newL = bestBound(lowBounds, keeping: l) { klDivergence($0, newR) }
+            if newR == r && newL == l { break }
+            (l, r) = (newL, newR)
+        }
+        return (l == occupied.lowerBound ? minimum : clamped(edge(l)), r == occupied.upperBound ? maximum : clamped(edge(r)))
+    }
+
+    /// The candidate with the smallest divergence, trying at most 128 of them and `current`; ties keep `current`.
+    private func bestBound(_ candidates: [Int], keeping current: Int, _ divergence: (Int) -> Double) -> Int {
+        let stride = Swift.max(1, (candidates.count + 127) / 128)
+        var best = (value: divergence(current), bound: current)
+        for (k, bound) in candidates.enumerated() where k % stride == 0 && bound != current {
+            let d = divergence(bound)
+            if d < best.value { best = (d, bound) }
+        }
+        return best.bound
+    }
+
+    /// KL(P‖Q) for the bins [l, r) (see `entropyRange`); +∞ when the range is too narrow or holds no values.
+    func klDivergence(_ l: Int, _ r: Int) -> Double {
+        let n = r - l
+        let occupied = occupiedBins
+        let isFull = l <= occupied.lowerBound && r >= occupied.upperBound
+        guard n >= quantizationLevels || (isFull && n > 0) else { return .infinity }
+        let levels = Swift.min(quantizationLevels, n)
+        var p = counts[l..<r].map { Double($0) }
+        let inside = p.reduce(0, +)
+        guard inside > 0 else { return .infinity }
+        p[0] += counts[..<l].reduce(0.0) { $0 + Double($1) }
+        p[n - 1] += counts[r...].reduce(0.0) { $0 + Double($1) }
+        let totalP = p.reduce(0, +)
+
+        var levelMass = [Double](repeating: 0, count: levels), levelNonzero = [Double](repeating: 0, count: levels)
+        for j in 0..<n {
+            let g = j * levels / n
+            levelMass[g] += Double(counts[l + j])
+            if p[j] > 0 { levelNonzero[g] += 1 }
+        }
+        // Where P has mass that Q lacks (outliers folded into an empty edge level), Q gets a small floor,
+        // as MXNet's and TensorRT's smoothing does; without it every range ending in a gap would be +∞.
+        var q = [Double](repeating: 0, count: n)
+        for j in 0..<n where p[j] > 0 {
+            let g = j * levels / n
+            q[j] = Swift.max(levelMass[g] / levelNonzero[g] / inside, klFloor)
+        }
+        let totalQ = q.reduce(0, +)
+        var kl = 0.0
+        for j in 0..<n where p[j] > 0 {
+            let pj = p[j] / totalP
+            kl += pj * log(pj / (q[j] / totalQ))
+        }
+        return kl
+    }
+}

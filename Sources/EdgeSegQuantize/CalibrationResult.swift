@@ -1,0 +1,64 @@
+import EdgeSegRuntime
+
+/// A model input size, height first (as the command line writes it: 360x480).
+public struct ImageSize: Equatable, Sendable, CustomStringConvertible {
+    public var height: Int
+    public var width: Int
+
+    public init(height: Int, width: Int) {
+        self.height = height
+        self.width = width
+    }
+
+    public var description: String { "\(height)x\(width)" }
+}
+
+/// One activation point's calibration: what was seen, the range kept, and its int8 quantization.
+public struct TensorCalibration: Equatable, Sendable {
+    public var observedMin: Float
+    public var observedMax: Float
+    /// The clip range the method chose (before `parameters` widen it to hold 0).
+    public var min: Float
+    public var max: Float
+    public var parameters: QuantizationParameters
+
+    public init(observedMin: Float, observedMax: Float, min: Float, max: Float, parameters: QuantizationParameters) {
+        self.observedMin = observedMin
+        self.observedMax = observedMax
+        self.min = min
+        self.max = max
+        self.parameters = parameters
+    }
+}
+
+/// The activation scales of one model, as `calibrate` derives them and scales.json stores them.
+/// (Softmax probabilities are not here: their quantization is fixed, scale 1/255 and zero point 0.)
+public struct CalibrationResult: Equatable, Sendable {
+    /// The model directory calibrated, as given.
+    public var model: String
+    public var method: CalibrationMethod
+    /// Images used, and images skipped because they could not be read or run.
+    public var imageCount: Int
+    public var skippedCount: Int
+    /// The size images were resized to, or nil for each image's own size.
+    public var size: ImageSize?
+    /// Point names in forward order (`ActivationPoint.all`).
+    public var names: [String]
+    public var tensors: [String: TensorCalibration]
+
+    public init(model: String, method: CalibrationMethod, imageCount: Int, skippedCount: Int, size: ImageSize?,
+                names: [String], tensors: [String: TensorCalibration]) {
+        self.model = model
+        self.method = method
+        self.imageCount = imageCount
+        self.skippedCount = skippedCount
+        self.size = size
+        self.names = names
+        self.tensors = tensors
+    }
+
+    public subscript(name: String) -> TensorCalibration? { tensors[name] }
+
+    /// Each point's int8 quantization, as `Int8Quantizer.quantize(_:activations:)` takes them.
+    public var activationParameters: [String: QuantizationParameters] { tensors.mapValues(\.parameters) }
+}

@@ -1,1 +1,0 @@
-// EdgeSegQuantize: calibration from sample images and the float -> int8 quantizer (host side).
