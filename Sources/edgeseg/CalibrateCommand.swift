@@ -60,7 +60,8 @@ struct CalibrateCommand: ParsableCommand {
                 case .imageDone(let index, _, _):
                     bar?.advance(to: Int64(index + 1))
                 case .imageSkipped(let index, _, let path, let reason):
-                    bar?.note("warning: skipping \(path): \(reason)")
+                    // Most messages already start with the file's path.
+                    bar?.note("warning: skipping " + (reason.hasPrefix(path) ? reason : "\(path): \(reason)"))
                     bar?.advance(to: Int64(index + 1))
                 }
             }
