@@ -15,60 +15,23 @@ struct CalibrateCommand: ParsableCommand {
             """
     )
 
-    enum Method: String, ExpressibleByArgument, CaseIterable {
-        case minmax, percentile, entropy, mse
-    }
-
     @Option(help: "A Hugging Face SegFormer folder (config.json + model.safetensors) or one of its files.")
     var model: String
 
     @Option(help: "A folder of sample images (PNG or JPEG, any sizes).")
     var images: String
 
-    @Option(help: "How each activation's range is chosen: minmax (no clipping), percentile, entropy (KL) or mse.")
-    var method: Method = .percentile
-
-    @Option(help: "For --method percentile: the share of values kept on each tail, in percent.")
-    var percentile: Double = CalibrationMethod.defaultPercentile
-
-    @Option(help: "Resize every image to HxW first, as `segment --size` does; default: each image's own size.")
-    var size: ImageSizeArgument?
+    @OptionGroup var calibration: CalibrationOptions
 
     @Option(help: "Where to write the scales (JSON).")
     var output: String
 
-    func validate() throws {
-        guard percentile > 50 && percentile <= 100 else {
-            throw ValidationError("--percentile must be in (50, 100], e.g. 99.99")
-        }
-    }
-
     func run() throws {
-        let calibrationMethod: CalibrationMethod = switch method {
-        case .minmax: .minmax
-        case .percentile: .percentile(percentile)
-        case .entropy: .entropy
-        case .mse: .mse
+        let (result, seconds) = try reportingErrors { () throws(EdgeSegError) in
+            try calibration.calibrate(model: model, images: images)
         }
-        var bar: ProgressBar?
-        let result = try reportingErrors { () throws(EdgeSegError) in
-            try calibrate(modelDirectory: model, imagesDirectory: images, method: calibrationMethod,
-                          size: size.map { ImageSize(height: $0.height, width: $0.width) }) { event in
-                switch event {
-                case .started(let total):
-                    bar = ProgressBar(label: "calibrate", total: Int64(total), unit: .items("images"))
-                case .imageDone(let index, _, _):
-                    bar?.advance(to: Int64(index + 1))
-                case .imageSkipped(let index, _, let path, let reason):
-                    // Most messages already start with the file's path.
-                    bar?.note("warning: skipping " + (reason.hasPrefix(path) ? reason : "\(path): \(reason)"))
-                    bar?.advance(to: Int64(index + 1))
-                }
-            }
-        }
-        bar?.finish(completed: true)
         try reportingErrors { () throws(EdgeSegError) in try result.save(path: output) }
-        printSummary(result, seconds: bar?.elapsedSeconds ?? 0)
+        printSummary(result, seconds: seconds)
     }
 
     /// What was used and the extremes of the chosen ranges: the first things to look at when int8 accuracy is off.
