@@ -1,0 +1,72 @@
+import EdgeSegRuntime
+
+/// The comparison as a person reads it (Markdown) and as a program reads it (JSON). Percentages are 0–100.
+public struct EvalReport {
+    public let comparison: ModelComparison
+    public let labels: [String]
+    public let images: Int
+
+    public init(comparison: ModelComparison, labels: [String], images: Int) {
+        self.comparison = comparison
+        self.labels = labels
+        self.images = images
+    }
+
+    /// Images where int8 and fp32 disagree most, worst first.
+    public var worstImages: [(name: String, agreement: Double)] {
+        Array(comparison.perImage.sorted { $0.agreement < $1.agreement }.prefix(5))
+    }
+
+    public var markdown: String {
+        let c = comparison
+        var s = "| | fp32 | int8 | int8 − fp32 |\n|---|---|---|---|\n"
+        if let f = c.float, let q = c.int8 {
+            s += "| mIoU | \(fixed(f.meanIoU)) | \(fixed(q.meanIoU)) | \(difference(q.meanIoU, f.meanIoU)) |\n"
+            s += "| pixel accuracy | \(fixed(f.pixelAccuracy)) | \(fixed(q.pixelAccuracy)) | \(difference(q.pixelAccuracy, f.pixelAccuracy)) |\n"
+            for (i, name) in labels.enumerated() {
+                s += "| IoU \(name) | \(fixed(f.iou(ofClass: i))) | \(fixed(q.iou(ofClass: i))) | \(difference(q.iou(ofClass: i), f.iou(ofClass: i))) |\n"
+            }
+        }
+        s += "\nint8-vs-fp32 pixel agreement: \(fixed(c.agreement.percent)) %; logit SQNR: \(fixed(c.logitSQNR.decibels)) dB; \(images) images\n"
+        s += "\nint8 differs most on: " + worstImages.map { "\($0.name) (\(fixed($0.agreement)) % agreement)" }.joined(separator: ", ") + "\n"
+        return s
+    }
+
+    public var json: String {
+        let c = comparison
+        func scores(_ m: ConfusionMatrix?) -> JSONValue {
+            guard let m else { return .null }
+            return .object([
+                JSONMember(key: "miou", value: number(m.meanIoU)),
+                JSONMember(key: "pixel_accuracy", value: number(m.pixelAccuracy)),
+                JSONMember(key: "class_iou", value: .object(labels.enumerated().map { JSONMember(key: $0.element, value: number(m.iou(ofClass: $0.offset))) })),
+            ])
+        }
+        let value = JSONValue.object([
+            JSONMember(key: "images", value: .int(Int64(images))),
+            JSONMember(key: "float", value: scores(c.float)),
+            JSONMember(key: "int8", value: scores(c.int8)),
+            JSONMember(key: "agreement", value: number(c.agreement.percent)),
+            JSONMember(key: "sqnr_db", value: number(c.logitSQNR.decibels)),
+            JSONMember(key: "worst_images", value: .array(worstImages.map {
+                .object([JSONMember(key: "name", value: .string($0.name)), JSONMember(key: "agreement", value: .double($0.agreement))])
+            })),
+        ])
+        return ((try? value.serialized()) ?? "{}") + "\n"
+    }
+}
+
+/// JSON has no infinity (identical logits give an infinite SQNR): such values become null.
+private func number(_ v: Double?) -> JSONValue { v.flatMap { $0.isFinite ? .double($0) : nil } ?? .null }
+
+private func fixed(_ v: Double?) -> String {
+    guard let v else { return "–" }
+    let r = (v * 100).rounded() / 100
+    return "\(r)"
+}
+
+private func difference(_ a: Double?, _ b: Double?) -> String {
+    guard let a, let b else { return "–" }
+    let d = ((a - b) * 100).rounded() / 100
+    return d >= 0 ? "+\(d)" : "\(d)"
+}

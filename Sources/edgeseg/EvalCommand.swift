@@ -1,0 +1,66 @@
+import ArgumentParser
+import EdgeSegEval
+import EdgeSegImport
+import EdgeSegRuntime
+import Foundation
+
+/// `edgeseg eval`: how much int8 costs against fp32 on a labeled folder.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Compare an int8 model with its fp32 original on a folder of images (labeled or not).")
+
+    @Option(name: .customLong("float"), help: "The float Hugging Face SegFormer folder.")
+    var floatModel: String
+
+    @Option(name: .customLong("int8"), help: "The int8 .edgeseg model quantized from it.")
+    var int8Model: String
+
+    @Option(help: "The data: images/ + labels/ (camvid, ade20k) or a folder of images (none).")
+    var data: String
+
+    @Option(help: "Label layout: camvid, ade20k or none; default: detected from the folder.")
+    var labelsFormat: DatasetLayout?
+
+    @Option(help: "The label value to ignore (camvid default 11).")
+    var ignore: UInt8?
+
+    @Option(help: "Run both models at HxW; default: each image's own size.")
+    var size: ImageSizeArgument?
+
+    @Option(help: "Write report.json and report.md into this folder.")
+    var report: String?
+
+    func run() throws {
+        try reportingErrors { () throws(EdgeSegError) in
+            let dataset = try LabeledDataset(directory: data, layout: labelsFormat, ignoreLabel: ignore)
+            FileHandle.standardError.write(Data("\(dataset.summary)\n".utf8))
+            let floatNetwork = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: floatModel))
+            let int8Network = try Int8SegFormer(path: int8Model)
+            let bar = ProgressBar(label: "eval", total: Int64(dataset.samples.count), unit: .items("images"))
+            let comparison = try ModelComparison(float: floatNetwork, int8: int8Network, dataset: dataset,
+                                                 size: size.map { ($0.height, $0.width) }) { done, _ in
+                bar.advance(to: Int64(done))
+            }
+            bar.finish(completed: true)
+            let summary = EvalReport(comparison: comparison, labels: floatNetwork.config.labels, images: dataset.samples.count)
+            print(summary.markdown)
+            if let report {
+                try createDirectory(report)
+                try writeFileAtomically(report + "/report.json", Array(summary.json.utf8))
+                try writeFileAtomically(report + "/report.md", Array(summary.markdown.utf8))
+                print("wrote \(report)/report.json and report.md")
+            }
+        }
+    }
+}
+
+extension DatasetLayout: ExpressibleByArgument {}
+
+private func createDirectory(_ path: String) throws(EdgeSegError) {
+    do {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+        throw EdgeSegError(.io, "\(path): cannot create the report folder: \(error.localizedDescription)")
+    }
+}
