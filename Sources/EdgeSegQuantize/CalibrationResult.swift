@@ -32,7 +32,7 @@ public struct TensorCalibration: Equatable, Sendable {
 }
 
 /// The activation scales of one model, as `calibrate` derives them and scales.json stores them.
-/// (Softmax probabilities are not here: their quantization is fixed, scale 1/255 and zero point 0.)
+/// (Softmax weights are not here: they are uint8 relative to each row's maximum, fixed by the kernel.)
 public struct CalibrationResult: Equatable, Sendable {
     /// The model directory calibrated, as given.
     public var model: String

@@ -68,7 +68,8 @@ public struct Int8Quantizer {
         let d = c.hiddenSizes[s] / c.numAttentionHeads[s]
         let q = try scale(point(.query)), k = try scale(point(.key)), v = try scale(point(.value))
         try requant("\(a).softmax_requant", q * k / Double(d).squareRoot(), es_qs32_softmax_init)
-        try requant("\(a).context_requant", v / (255 * (try scale(point(.context)))), es_requant_init)
+        // The weight sum normalises P·V at run time, so the context multiplier is just s_v / s_context.
+        try requant("\(a).context_requant", v / (try scale(point(.context))), es_requant_init)
         try linear("\(p).attention.output.dense", input: point(.context), output: point(.attentionOutput))
         try add("\(p).residual1", blockInput, point(.attentionOutput), output: point(.residual1))
         try layerNorm("\(p).layer_norm_2", input: point(.residual1), output: point(.norm2))

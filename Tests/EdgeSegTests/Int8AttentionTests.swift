@@ -2,7 +2,7 @@ import CEdgeSeg
 import Foundation
 import Testing
 
-/// Q·Kᵀ, integer exp, softmax and P·V of the int8 reference kernels.
+/// Q·Kᵀ, integer exp, softmax weights, P·V and its normalisation of the int8 reference kernels.
 @Suite struct Int8AttentionTests {
     /// Every t in [-31·2^16 − 1000, 0]: table rounding 2^-31, Taylor remainder < 2^-29.5 and four
     /// rounded Q30 products give a relative error <= 2^-27 before the final shift, which adds <= 2^-31:
@@ -18,51 +18,71 @@ import Testing
         #expect(misses == 0)
     }
 
-    /// Softmax bound (QUANTIZATION.md): exponents in Q16 are within 1/2 + 2^-10 of exact, so each term is
-    /// within ρ = ln2 · (1/2 + 2^-10) · 2^-16 + 2^-27 relative, ± 2^-31 absolute (max term = 1); then
-    /// |q − 255 p| <= 1/2 + 255 · (2ρ p + (n + 1) · 2^-31 + 2^-28 p).
-    func checkSoftmax(_ scores: [Int32], rows: Int, scale: Double, _ what: String) {
+    /// Softmax weights relative to the row maximum (QUANTIZATION.md): exponents in Q16 are within 1/2 + 2^-10
+    /// of exact, so each term is within ρ = ln2 · (1/2 + 2^-10) · 2^-16 + 2^-27 relative and 2^-31 absolute
+    /// (the maximum term is exactly 1); scaling by 255 and one rounding give |w − 255 e| <= 1/2 + 255 (ρ e + 2^-31).
+    func checkSoftmaxWeights(_ scores: [Int32], rows: Int, scale: Double, _ what: String) {
         let n = scores.count / rows
         var rq = es_requant()
         #expect(es_qs32_softmax_init(scale, &rq) == 0)
-        var p = [UInt8](repeating: 0, count: scores.count)
-        es_qs32_softmax_rndnu_scalar(rows, n, scores, n, rq, &p, n)
+        var w = [UInt8](repeating: 0, count: scores.count)
+        var sums = [UInt32](repeating: 0, count: rows)
+        es_qs32_softmax_weights_rndnu_scalar(rows, n, scores, n, rq, &w, n, &sums)
         let rho = M_LN2 * (0.5 + 0x1p-10) * 0x1p-16 + 0x1p-27
         var misses = 0
         for r in 0..<rows {
             let row = scores[(r * n)..<(r * n + n)].map(Double.init)
             let top = row.max()!
-            let e = row.map { exp(scale * ($0 - top)) }
-            let sum = e.reduce(0, +)
+            let weights = w[(r * n)..<(r * n + n)]
             for j in 0..<n {
-                let prob = e[j] / sum
-                let bound = 0.5 + 255 * (2 * rho * prob + Double(n + 1) * 0x1p-31 + 0x1p-28 * prob) + 1e-9
-                if abs(Double(p[r * n + j]) - 255 * prob) > bound { misses += 1 }
+                let e = exp(scale * (row[j] - top))
+                if abs(Double(weights[r * n + j]) - 255 * e) > 0.5 + 255 * (rho * e + 0x1p-31) + 1e-9 { misses += 1 }
             }
+            #expect(weights.max() == 255, "\(what): the row maximum has weight 255")
+            #expect(sums[r] == weights.reduce(0) { $0 + UInt32($1) }, "\(what): row sum")
         }
-        #expect(misses == 0, "\(what): \(misses) probabilities out of bound")
+        #expect(misses == 0, "\(what): \(misses) weights out of bound")
     }
 
     @Test(arguments: [1, 2, 7, 64, 256, 1000])
-    func softmaxRandom(n: Int) {
+    func softmaxWeightsRandom(n: Int) {
         var rng = SeededGenerator(seed: UInt64(n))
         for (spread, scale) in [(2000, 2e-3), (200_000, 1e-4), (50, 0.1)] {
             let scores = (0..<3 * n).map { _ in Int32.random(in: Int32(-spread)...Int32(spread), using: &rng) }
-            checkSoftmax(scores, rows: 3, scale: scale, "n=\(n) spread \(spread)")
+            checkSoftmaxWeights(scores, rows: 3, scale: scale, "n=\(n) spread \(spread)")
         }
     }
 
-    @Test func softmaxEdges() {
+    @Test func softmaxWeightsEdges() {
         let n = 50
-        checkSoftmax([Int32](repeating: 7, count: n), rows: 1, scale: 1e-3, "uniform")
-        checkSoftmax([Int32.max] + [Int32](repeating: .min, count: n - 1), rows: 1, scale: 1e-3, "one dominant")
-        checkSoftmax((0..<n).map { $0 % 2 == 0 ? .max : .min }, rows: 1, scale: 1e-9, "extremes, tiny scale")
-        checkSoftmax((0..<n).map { Int32($0) * 1000 }, rows: 1, scale: 1e-3, "ramp")
-        var rq = es_requant(), p = [UInt8](repeating: 0, count: n)
+        checkSoftmaxWeights([Int32](repeating: 7, count: n), rows: 1, scale: 1e-3, "uniform")
+        checkSoftmaxWeights([Int32.max] + [Int32](repeating: .min, count: n - 1), rows: 1, scale: 1e-3, "one dominant")
+        checkSoftmaxWeights((0..<n).map { $0 % 2 == 0 ? .max : .min }, rows: 1, scale: 1e-9, "extremes, tiny scale")
+        checkSoftmaxWeights((0..<n).map { Int32($0) * 1000 }, rows: 1, scale: 1e-3, "ramp")
+        var rq = es_requant(), w = [UInt8](repeating: 0, count: n), sum: UInt32 = 0
         #expect(es_qs32_softmax_init(1e-3, &rq) == 0)
-        es_qs32_softmax_rndnu_scalar(1, n, [Int32.max] + [Int32](repeating: .min, count: n - 1), n, rq, &p, n)
-        #expect(p == [255] + [UInt8](repeating: 0, count: n - 1))
+        es_qs32_softmax_weights_rndnu_scalar(1, n, [Int32.max] + [Int32](repeating: .min, count: n - 1), n, rq, &w, n, &sum)
+        #expect(w == [255] + [UInt8](repeating: 0, count: n - 1))
+        #expect(sum == 255)
         #expect(es_qs32_softmax_init(0, &rq) == -1)
+    }
+
+    /// y = z + round(o · M / sum): the row multiplier m_row = round(m · 2^u / sum) lies in [2^30, 2^31), so
+    /// it is within 2^-31 relative of m/sum, and m within 2^-31 of M·2^shift: with one rounding,
+    /// |y − (z + o·M/sum)| <= 1/2 + |o·M/sum| · 2^-29.
+    @Test(arguments: [(1, 1, 255), (3, 17, 1000), (5, 32, 255 * 4096), (2, 8, 300)])
+    func attentionNormalize(_ rows: Int, _ d: Int, _ maxSum: Int) {
+        var rng = SeededGenerator(seed: UInt64(rows * 100 + d))
+        for real in [1.0, 0.37, 3e-3, 40.0] {
+            let sums = (0..<rows).map { _ in UInt32.random(in: 255...UInt32(maxSum), using: &rng) }
+            let o = (0..<rows * d).map { i in Int32.random(in: -Int32(sums[i / d]) * 255...Int32(sums[i / d]) * 255, using: &rng) }
+            let rq = Int8Test.requant(real), out = Int8Test.out(zeroPoint: 5)
+            var y = [Int8](repeating: 0, count: rows * d)
+            es_qs32_attention_normalize_rndnu_scalar(rows, d, o, d, sums, rq, out, &y, d)
+            let exact = o.indices.map { 5 + Double(o[$0]) * real / Double(sums[$0 / d]) }
+            let bound = exact.map { 0.5 + abs($0 - 5) * 0x1p-29 }
+            Int8Test.expectWithin(y, exact, bound, out, "normalize rows \(rows) d \(d) M \(real)")
+        }
     }
 
     /// Integer results, so exact: s = Σ (q − z_q)(k − z_k) on channel slices (one head of several).

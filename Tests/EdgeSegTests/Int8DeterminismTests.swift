@@ -37,6 +37,9 @@ import Testing
         es_qs8_qk_scalar(64, 64, 16, x, 16, 5, x, 16, -5, &scores, 64)
         var softmax = es_requant()
         _ = es_qs32_softmax_init(1e-3, &softmax)
-        #expect(twice(64 * 64) { (p: inout [UInt8]) in es_qs32_softmax_rndnu_scalar(64, 64, scores, 64, softmax, &p, 64) })
+        #expect(twice(64 * 64) { (p: inout [UInt8]) in
+            var sums = [UInt32](repeating: 0, count: 64)
+            es_qs32_softmax_weights_rndnu_scalar(64, 64, scores, 64, softmax, &p, 64, &sums)
+        })
     }
 }

@@ -112,13 +112,21 @@ void es_qs8_qk_scalar(size_t nq, size_t nk, size_t d, const int8_t *q, size_t q_
 // 2^(t / 2^16) in Q30 for t <= 0 (t < -31·2^16 gives 0); exactly 2^30 at t = 0.
 int32_t es_q30_exp2(int32_t t_q16);
 
-// Row-wise softmax of int32 scores → uint8 probabilities with scale 1/255, zero point 0.
-void es_qs32_softmax_rndnu_scalar(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
-                                  uint8_t *p, size_t p_stride);
+// Softmax weights of rows of int32 scores relative to each row's maximum: w = round(255 · exp(s·(S − max)))
+// in [0, 255] (the maximum gets 255), and each row's sum (>= 255, <= 255·n). Normalised by
+// es_qs32_attention_normalize after P·V.
+void es_qs32_softmax_weights_rndnu_scalar(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
+                                          uint8_t *w, size_t w_stride, uint32_t *sums);
 
-// o[i,c] = Σ_j p[i,j] · (v[j,c] - v_zero_point): probabilities (uint8, scale 1/255) times values.
+// o[i,c] = Σ_j p[i,j] · (v[j,c] - v_zero_point): softmax weights (uint8) times values.
 void es_qu8_pv_scalar(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,
                       size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
+
+// The context from unnormalised P·V (weights from es_qs32_softmax_weights): for each of `rows` rows of d
+// accumulators, y = clamp(z_y + round(o · M / sum)) with M = s_v / s_y as rq. One division per row.
+void es_qs32_attention_normalize_rndnu_scalar(size_t rows, size_t d, const int32_t *o, size_t o_stride,
+                                              const uint32_t *sums, es_requant rq, es_qs8_out out, int8_t *y,
+                                              size_t y_stride);
 
 // y = a + b with each in its own scale (residual connections).
 void es_qs8_vadd_rndnu_scalar(size_t n, const int8_t *a, const int8_t *b, es_qs8_vadd_params params,

@@ -1,8 +1,8 @@
 import CEdgeSeg
 
 /// Efficient self-attention in int8. Per head and per tile of queries: int32 scores Q·Kᵀ, integer softmax
-/// to uint8 probabilities (scale 1/255), int32 P·V, requantized into the context. Only a tile of the score
-/// matrix exists at a time.
+/// weights relative to each row's maximum (uint8), int32 P·V, normalised by the row's weight sum while
+/// requantizing into the context. Only a tile of the score matrix exists at a time.
 struct Int8EfficientAttention {
     static let queryTile = 64
 
@@ -52,14 +52,16 @@ struct Int8EfficientAttention {
         let v = value(keysIn, rows: m)
         let tile = Self.queryTile
         var scores = [Int32](repeating: 0, count: tile * m)
-        var probabilities = [UInt8](repeating: 0, count: tile * m)
+        var weights = [UInt8](repeating: 0, count: tile * m)
+        var sums = [UInt32](repeating: 0, count: tile)
         var accumulators = [Int32](repeating: 0, count: tile * d)
         var ctx = [Int8](repeating: 0, count: n * c)
         q.withUnsafeBufferPointer { qp in
         k.withUnsafeBufferPointer { kp in
         v.withUnsafeBufferPointer { vp in
         scores.withUnsafeMutableBufferPointer { sp in
-        probabilities.withUnsafeMutableBufferPointer { pp in
+        weights.withUnsafeMutableBufferPointer { pp in
+        sums.withUnsafeMutableBufferPointer { wp in
         accumulators.withUnsafeMutableBufferPointer { ap in
         ctx.withUnsafeMutableBufferPointer { cp in
             for h in 0..<heads {
@@ -67,16 +69,14 @@ struct Int8EfficientAttention {
                     let rows = min(tile, n - start)
                     es_qs8_qk_scalar(rows, m, d, qp.baseAddress! + start * c + h * d, c, query.output.zero_point,
                                      kp.baseAddress! + h * d, c, key.output.zero_point, sp.baseAddress, m)
-                    es_qs32_softmax_rndnu_scalar(rows, m, sp.baseAddress, m, softmax, pp.baseAddress, m)
+                    es_qs32_softmax_weights_rndnu_scalar(rows, m, sp.baseAddress, m, softmax, pp.baseAddress, m, wp.baseAddress)
                     es_qu8_pv_scalar(rows, m, d, pp.baseAddress, m, vp.baseAddress! + h * d, c, value.output.zero_point,
                                      ap.baseAddress, d)
-                    for row in 0..<rows {
-                        es_qs32_requantize_rndnu_scalar(d, ap.baseAddress! + row * d, contextRequant, context,
-                                                        cp.baseAddress! + (start + row) * c + h * d)
-                    }
+                    es_qs32_attention_normalize_rndnu_scalar(rows, d, ap.baseAddress, d, wp.baseAddress, contextRequant,
+                                                             context, cp.baseAddress! + start * c + h * d, c)
                 }
             }
-        }}}}}}}
+        }}}}}}}}
         return output(ctx, rows: n)
     }
 }
