@@ -1,0 +1,29 @@
+import EdgeSegEval
+import EdgeSegImport
+import EdgeSegQuantize
+import EdgeSegRuntime
+import Testing
+
+/// What int8 costs on CamVid: the model calibrated on the 62 calib frames, both precisions over the 100
+/// labeled eval frames at native size (ignore label 11).
+@Suite struct CamVidAccuracyTests {
+    @Test func int8KeepsMeanIoUAndAgreesWithFloat() throws {
+        let scratch = SharedAssets.scratchDirectory()
+        let calibration = try calibrate(modelDirectory: SharedAssets.camvidModel,
+                                        imagesDirectory: SharedAssets.path("assets/camvid/calib"), method: .percentile(99.99))
+        let checkpoint = try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel)
+        try Int8Quantizer.quantize(checkpoint, activations: calibration.activationParameters).write(to: scratch + "/camvid.edgeseg")
+
+        let data = try LabeledDataset(directory: SharedAssets.path("assets/camvid/eval"), layout: .camvid)
+        let comparison = try ModelComparison(float: try FloatSegFormer(checkpoint), int8: try Int8SegFormer(path: scratch + "/camvid.edgeseg"),
+                                             dataset: data)
+        let float = try #require(comparison.float), int8 = try #require(comparison.int8)
+        print("CamVid eval, percentile 99.99: fp32 mIoU \(float.meanIoU!), int8 mIoU \(int8.meanIoU!), "
+              + "agreement \(comparison.agreement.percent!) %, logit SQNR \(comparison.logitSQNR.decibels!) dB")
+        // fp32 is scored as ONNX Runtime scores the same model: ../shared/peers/ort_eval.py prints mIoU 38.96.
+        #expect(float.classIoU.allSatisfy { $0 != nil })
+        #expect(abs(float.meanIoU! - 38.96) < 0.05)
+        #expect(int8.meanIoU! >= float.meanIoU! - 0.5)
+        #expect(comparison.agreement.percent! >= 98)
+    }
+}
