@@ -67,6 +67,8 @@ private func locateModelFiles(_ path: String) throws(EdgeSegError) -> (config: S
         } else if path.hasSuffix(".json") {
             config = path
             weights = try weightsFile(in: directory)
+        } else if ModelFile.looksLikeModelFile(path: path) {
+            throw EdgeSegError(.usage, "\(path) is an EdgeSeg .edgeseg model, not a float checkpoint: this needs the Hugging Face folder (config.json + model.safetensors) it was quantized from")
         } else {
             throw EdgeSegError(.usage, "\(path): not a model directory, config.json or .safetensors file")
         }

@@ -22,9 +22,12 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Where to write the classes blended over the image (PNG).")
     var overlay: String?
 
+    @Flag(help: "Float models: run the decode head folded (stage linears merged into the fuse), as int8 models do; about half the MACs.")
+    var foldedDecoder = false
+
     func run() throws {
         try reportingErrors { () throws(EdgeSegError) in
-            let network = try SegmentationModel.load(model)
+            let network = try SegmentationModel.load(model, decoder: foldedDecoder ? .folded : .reference)
             let config = network.config
             guard config.numLabels <= 256 else {
                 throw EdgeSegError(.usage, "\(model) has \(config.numLabels) classes; masks hold at most 256")

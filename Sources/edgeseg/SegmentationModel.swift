@@ -7,11 +7,12 @@ enum SegmentationModel {
     case float(FloatSegFormer)
     case int8(Int8SegFormer)
 
-    static func load(_ path: String) throws(EdgeSegError) -> SegmentationModel {
+    /// `decoder` applies to float models (int8 models are always folded).
+    static func load(_ path: String, decoder: FloatSegFormer.DecoderForm = .reference) throws(EdgeSegError) -> SegmentationModel {
         if ModelFile.looksLikeModelFile(path: path) {
             return .int8(try Int8SegFormer(path: path))
         }
-        return .float(try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: path)))
+        return .float(try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: path), decoder: decoder))
     }
 
     var config: SegFormerConfig {

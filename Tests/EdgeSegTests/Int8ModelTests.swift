@@ -74,4 +74,14 @@ import Testing
             #expect(error.message.contains("edgeseg quantize"), "\(error.message)")
         }
     }
+
+    /// And the reverse: an int8 model where the float checkpoint is needed (calibrate, quantize, eval --float).
+    @Test func int8ModelIsRefusedWhereAFloatCheckpointIsExpected() {
+        do {
+            _ = try loadHuggingFaceCheckpoint(directory: Self.modelPath)
+            Issue.record("an .edgeseg file loaded as a float checkpoint")
+        } catch {
+            #expect(error.message.contains("not a float checkpoint"), "\(error.message)")
+        }
+    }
 }
