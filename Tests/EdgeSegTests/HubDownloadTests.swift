@@ -201,15 +201,10 @@ private final class LocalHub {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }  // the server died before it listened
-            line += chunk
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        let line = readLine(from: output.fileHandleForReading)  // empty if the server died before it listened
+        guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             process.terminate()
-            throw EdgeSegError(.io, "hub_server.py did not start: printed '\(String(decoding: line, as: UTF8.self))'")
+            throw EdgeSegError(.io, "hub_server.py did not start: printed '\(line)'")
         }
         endpoint = "http://127.0.0.1:\(port)"
     }

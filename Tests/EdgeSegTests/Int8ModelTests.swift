@@ -6,22 +6,25 @@ import Testing
 
 /// The int8 model end to end at a small size: quantized from a quick calibration, then run again and again.
 @Suite struct Int8ModelTests {
-    static let modelPath: String = {
+    /// Built once for the suite; a failure fails each test that needs it instead of crashing the run.
+    static let quantizedModel: Result<String, EdgeSegError> = Result { () throws(EdgeSegError) in
         let path = SharedAssets.scratchDirectory("int8model") + "/camvid-small.edgeseg"
-        let calibration = try! calibrate(modelDirectory: SharedAssets.camvidModel,
-                                         imagesDirectory: SharedAssets.path("assets/camvid/calib"), method: .minmax,
-                                         size: ImageSize(height: 96, width: 128))
-        let checkpoint = try! loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel)
-        try! Int8Quantizer.quantize(checkpoint, activations: calibration.activationParameters).write(to: path)
+        let calibration = try calibrate(modelDirectory: SharedAssets.camvidModel,
+                                        imagesDirectory: SharedAssets.path("assets/camvid/calib"), method: .minmax,
+                                        size: ImageSize(height: 96, width: 128))
+        let checkpoint = try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel)
+        try Int8Quantizer.quantize(checkpoint, activations: calibration.activationParameters).write(to: path)
         return path
-    }()
+    }
+
+    static var modelPath: String { get throws { try quantizedModel.get() } }
 
     static let image = SharedAssets.path("assets/camvid/eval/images/0001TP_008550.png")
 
     /// Same input, same bits: twice on one instance, and on a second instance loaded from the same file.
     @Test func outputIsBitIdenticalAcrossRunsAndInstances() throws {
         let pixels = try preprocess(try loadImage(path: Self.image), size: (96, 128))
-        let first = try Int8SegFormer(path: Self.modelPath), second = try Int8SegFormer(path: Self.modelPath)
+        let first = try Int8SegFormer(path: try Self.modelPath), second = try Int8SegFormer(path: try Self.modelPath)
         let a = try first.forward(pixels), b = try first.forward(pixels), c = try second.forward(pixels)
         #expect(a.logits.data == b.logits.data)
         #expect(a.logits.data == c.logits.data)
@@ -32,12 +35,12 @@ import Testing
     /// `edgeseg segment` with the .edgeseg file writes the class map the library computes.
     @Test func segmentCommandRunsTheInt8Model() throws {
         let dir = SharedAssets.scratchDirectory()
-        let result = try runEdgeSeg(["segment", "--model", Self.modelPath, "--input", Self.image, "--size", "96x128",
+        let result = try runEdgeSeg(["segment", "--model", try Self.modelPath, "--input", Self.image, "--size", "96x128",
                                      "--output", dir + "/mask.png"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("(int8)"))
         let image = try loadImage(path: Self.image)
-        let model = try Int8SegFormer(path: Self.modelPath)
+        let model = try Int8SegFormer(path: try Self.modelPath)
         let expected = classMap(logits: try model.forward(preprocess(image, size: (96, 128))).logits,
                                 height: image.height, width: image.width)
         #expect(try loadLabelImage(path: dir + "/mask.png").values == expected)
@@ -46,7 +49,7 @@ import Testing
     /// The int8 model tracks the float one: stage outputs' SQNR and the class maps' agreement at this size.
     @Test func int8TracksFloat() throws {
         let pixels = try preprocess(try loadImage(path: Self.image), size: (96, 128))
-        let model = try Int8SegFormer(path: Self.modelPath)
+        let model = try Int8SegFormer(path: try Self.modelPath)
         let float = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel), decoder: .folded)
         let q = try model.forward(pixels), f = try float.forward(pixels)
         for s in 0..<4 {
@@ -76,9 +79,10 @@ import Testing
     }
 
     /// And the reverse: an int8 model where the float checkpoint is needed (calibrate, quantize, eval --float).
-    @Test func int8ModelIsRefusedWhereAFloatCheckpointIsExpected() {
+    @Test func int8ModelIsRefusedWhereAFloatCheckpointIsExpected() throws {
+        let path = try Self.modelPath
         do {
-            _ = try loadHuggingFaceCheckpoint(directory: Self.modelPath)
+            _ = try loadHuggingFaceCheckpoint(directory: path)
             Issue.record("an .edgeseg file loaded as a float checkpoint")
         } catch {
             #expect(error.message.contains("not a float checkpoint"), "\(error.message)")

@@ -7,23 +7,24 @@ struct ProcessResult {
     var stderr: String
 }
 
+/// The child writes into temporary files, read after it exits: Foundation's pipe reads trap on EINTR
+/// (`readDataToEndOfFile` uses `try!`), and a test run has signals flying while children come and go.
 func runProcess(_ arguments: [String]) throws -> ProcessResult {
+    let dir = SharedAssets.scratchDirectory("process")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let outPath = dir + "/stdout", errPath = dir + "/stderr"
+    FileManager.default.createFile(atPath: outPath, contents: nil)
+    FileManager.default.createFile(atPath: errPath, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
     try process.run()
-    // Read both pipes concurrently so neither can fill up and block the child.
-    nonisolated(unsafe) var errData = Data()
-    let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    errReader.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while !errReader.isFinished { Thread.sleep(forTimeInterval: 0.001) }
-    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    return ProcessResult(status: process.terminationStatus,
+                         stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                         stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
 }
 
 /// Runs the `edgeseg` executable built beside the test bundle.
@@ -39,4 +40,18 @@ func edgeSegExecutable() -> String {
         dir = dir.deletingLastPathComponent()
     }
     return dir.appendingPathComponent("edgeseg").path
+}
+
+/// Reads up to the first newline from a pipe with read(2), retrying on EINTR (Foundation's reads trap on it).
+/// Returns what came before the newline, or everything if the writer closed first.
+func readLine(from handle: FileHandle) -> String {
+    var bytes: [UInt8] = []
+    var byte: UInt8 = 0
+    while true {
+        let n = read(handle.fileDescriptor, &byte, 1)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 || byte == UInt8(ascii: "\n") { break }
+        bytes.append(byte)
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
