@@ -30,11 +30,11 @@ public struct LabeledDataset: Sendable {
     /// anything else as `none`. `ignoreLabel` is the stored label value not scored in the `camvid` layout
     /// (11 unless given); ADE20K ignores 0 by definition, and `none` has no labels.
     public init(directory: String, layout: DatasetLayout? = nil, ignoreLabel: UInt8? = nil) throws(EdgeSegError) {
-        guard isDirectory(directory) else {
+        guard pathKind(directory) == .directory else {
             throw EdgeSegError(.io, "\(directory): no such data set folder")
         }
         let imagesFolder = joinPath(directory, "images"), labelsFolder = joinPath(directory, "labels")
-        let chosen = layout ?? (isDirectory(imagesFolder) && isDirectory(labelsFolder) ? .camvid : .none)
+        let chosen = layout ?? (pathKind(imagesFolder) == .directory && pathKind(labelsFolder) == .directory ? .camvid : .none)
 
         switch chosen {
         case .camvid:
@@ -53,17 +53,17 @@ public struct LabeledDataset: Sendable {
 
         var samples: [Sample] = []
         if chosen == .none {
-            let folder = isDirectory(imagesFolder) ? imagesFolder : directory
+            let folder = pathKind(imagesFolder) == .directory ? imagesFolder : directory
             for (name, file) in try imageFiles(in: folder) {
                 samples.append(Sample(name: name, imagePath: joinPath(folder, file), labelPath: nil))
             }
         } else {
-            for folder in [imagesFolder, labelsFolder] where !isDirectory(folder) {
+            for folder in [imagesFolder, labelsFolder] where pathKind(folder) != .directory {
                 throw EdgeSegError(.io, "\(folder): missing; the \(chosen.rawValue) layout needs \(imagesFolder)/ and \(labelsFolder)/ with label PNGs named as the images")
             }
             for (name, file) in try imageFiles(in: imagesFolder) {
                 let image = joinPath(imagesFolder, file), label = joinPath(labelsFolder, name + ".png")
-                guard isFile(label) else {
+                guard pathKind(label) == .file else {
                     throw EdgeSegError(.io, "\(image): no label \(label) (\(chosen.rawValue) layout: each image needs a label PNG of the same name)")
                 }
                 samples.append(Sample(name: name, imagePath: image, labelPath: label))
@@ -105,10 +105,8 @@ public struct LabeledDataset: Sendable {
 /// are none or two share a name.
 private func imageFiles(in folder: String) throws(EdgeSegError) -> [(name: String, file: String)] {
     var files: [(name: String, file: String)] = []
-    for file in try visibleEntries(folder) {
-        guard let dot = file.lastIndex(of: "."),
-              ["png", "jpg", "jpeg"].contains(file[file.index(after: dot)...].lowercased()) else { continue }
-        let name = String(file[..<dot])
+    for file in try imageFileNames(in: folder) {
+        let name = String(file[..<file.lastIndex(of: ".")!])
         if let other = files.first(where: { $0.name == name }) {
             throw EdgeSegError(.usage, "\(folder): images \(other.file) and \(file) would share one label \(name).png")
         }
@@ -118,9 +116,4 @@ private func imageFiles(in folder: String) throws(EdgeSegError) -> [(name: Strin
         throw EdgeSegError(.io, "\(folder): no PNG or JPEG images")
     }
     return files
-}
-
-/// `directory/name`, without doubling a trailing slash.
-private func joinPath(_ directory: String, _ name: String) -> String {
-    directory.hasSuffix("/") ? directory + name : directory + "/" + name
 }

@@ -82,7 +82,7 @@ private func locateModelFiles(_ path: String) throws(EdgeSegError) -> (config: S
 private func weightsFile(in directory: String) throws(EdgeSegError) -> String {
     let weights = joinPath(directory, "model.safetensors")
     if pathKind(weights) == .file { return weights }
-    if let pickle = directoryEntries(directory).first(where: isPyTorchPickle) {
+    if let pickle = ((try? directoryEntries(directory, includingHidden: true)) ?? []).first(where: isPyTorchPickle) {
         throw pickleUnsupported(directory, found: pickle)
     }
     throw EdgeSegError(.checkpoint, "\(weights): missing; the model directory needs its weights as model.safetensors")

@@ -1,6 +1,5 @@
 import EdgeSegImport
 import EdgeSegRuntime
-import Foundation
 
 /// What `calibrate` reports as it goes (for a progress display).
 public enum CalibrationEvent: Sendable {
@@ -52,20 +51,10 @@ public func calibrate(modelDirectory: String, imagesDirectory: String,
 
 /// The PNG and JPEG files of a folder, sorted by name. Fails if there is no such folder or no image in it.
 public func calibrationImages(in directory: String) throws(EdgeSegError) -> [String] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+    guard pathKind(directory) == .directory else {
         throw EdgeSegError(.io, "\(directory): no such folder of calibration images")
     }
-    let names: [String]
-    do {
-        names = try FileManager.default.contentsOfDirectory(atPath: directory)
-    } catch {
-        throw EdgeSegError(.io, "\(directory): cannot list the folder: \(error.localizedDescription)")
-    }
-    let imageExtensions: Set<String> = ["png", "jpg", "jpeg"]
-    let images = names.filter { imageExtensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") }
-        .sorted()
-        .map { (directory as NSString).appendingPathComponent($0) }
+    let images = try imageFileNames(in: directory).map { joinPath(directory, $0) }
     guard !images.isEmpty else {
         throw EdgeSegError(.io, "\(directory): no PNG or JPEG images (.png, .jpg, .jpeg) in the folder")
     }
