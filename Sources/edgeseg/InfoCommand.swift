@@ -20,6 +20,7 @@ struct InfoCommand: ParsableCommand {
                 let config = try Int8SegFormer(file: file).config
                 printConfig(config, kind: "int8 SegFormer (.edgeseg version \(file.version), \(file.mappedBytes.count) bytes)")
                 print("tensors:    \(file.tensors.count), \(file.tensors.reduce(0) { $0 + $1.byteCount }) bytes of data")
+                print("isa:        \(int8KernelISA)")
                 printTable(file.tensors.map { ($0.name, "\($0.dtype.name) \(describeShape($0.shape))") })
             } else {
                 let checkpoint = try loadHuggingFaceCheckpoint(directory: model)

@@ -9,7 +9,8 @@ struct ProcessResult {
 
 /// The child writes into temporary files, read after it exits: Foundation's pipe reads trap on EINTR
 /// (`readDataToEndOfFile` uses `try!`), and a test run has signals flying while children come and go.
-func runProcess(_ arguments: [String]) throws -> ProcessResult {
+/// `environment` adds to (or overrides) this process's environment.
+func runProcess(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
     let dir = SharedAssets.scratchDirectory("process")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let outPath = dir + "/stdout", errPath = dir + "/stderr"
@@ -18,6 +19,7 @@ func runProcess(_ arguments: [String]) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
     try process.run()
@@ -28,8 +30,8 @@ func runProcess(_ arguments: [String]) throws -> ProcessResult {
 }
 
 /// Runs the `edgeseg` executable built beside the test bundle.
-func runEdgeSeg(_ arguments: [String]) throws -> ProcessResult {
-    try runProcess([edgeSegExecutable()] + arguments)
+func runEdgeSeg(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+    try runProcess([edgeSegExecutable()] + arguments, environment: environment)
 }
 
 /// The path of the `edgeseg` executable built beside the test bundle (`swift test` builds every product).

@@ -7,6 +7,7 @@
 #include "es_f32.h"
 #include "es_histogram.h"
 #include "es_int8.h"
+#include "es_int8_dispatch.h"
 #include "es_number.h"
 #include "es_path.h"
 #endif

@@ -34,9 +34,10 @@ struct Int8Linear {
         var y = [Int8](repeating: 0, count: rows * outFeatures)
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
-                es_qs8_qc8w_gemm_rndnu_scalar(rows, outFeatures, inFeatures, xp.baseAddress, inFeatures, inputZeroPoint,
-                                              weight.baseAddress, bias?.baseAddress, requant, output,
-                                              yp.baseAddress, outFeatures)
+                // The GEMM chosen for this CPU: bit-identical to es_qs8_qc8w_gemm_rndnu_scalar.
+                es_int8_kernels().pointee.gemm!(rows, outFeatures, inFeatures, xp.baseAddress, inFeatures, inputZeroPoint,
+                                                weight.baseAddress, bias?.baseAddress, requant, output,
+                                                yp.baseAddress, outFeatures)
             }
         }
         return y

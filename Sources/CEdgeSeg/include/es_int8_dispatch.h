@@ -1,0 +1,59 @@
+// Run-time choice of the int8 kernels, XNNPACK style: the CPU is probed once, the best kernels it can run
+// fill one table, and the layers call through it. Every entry returns exactly the bits of its scalar
+// reference in es_int8.h, so the choice changes speed only.
+//
+// EDGESEG_ISA=scalar|avx2|avx512vnni overrides the choice. An ISA the CPU (or this build) lacks falls
+// back to the best one it has below it; an unknown name selects scalar. Either case writes one line to
+// stderr when the table is first filled; a valid, supported choice prints nothing.
+#ifndef ES_INT8_DISPATCH_H
+#define ES_INT8_DISPATCH_H
+#include "es_int8.h"
+
+// Ordered: each x86 level implies the ones before it on every CPU that has it.
+typedef enum {
+    ES_INT8_ISA_SCALAR = 0,
+    ES_INT8_ISA_AVX2 = 1,
+    ES_INT8_ISA_AVX512VNNI = 2,  // avx512f + avx512bw + avx512vl + avx512vnni
+} es_int8_isa;
+
+// The signature of es_qs8_qc8w_gemm_rndnu_scalar.
+typedef void (*es_qs8_qc8w_gemm_fn)(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                    int32_t a_zero_point, const int8_t *w, const int32_t *bias,
+                                    const es_requant *requant, es_qs8_out out, int8_t *y, size_t y_stride);
+
+typedef struct {
+    es_int8_isa isa;
+    const char *name;  // "scalar", "avx2", "avx512vnni"
+    es_qs8_qc8w_gemm_fn gemm;
+} es_int8_kernel_table;
+
+// The table chosen for this process (CPU and EDGESEG_ISA), filled on first use; thread-safe.
+const es_int8_kernel_table *es_int8_kernels(void);
+
+// Name of the chosen ISA, e.g. "avx512vnni".
+const char *es_int8_isa_name(void);
+
+// The table of one ISA, or NULL if this CPU or build cannot run it (tests compare every ISA in one process).
+const es_int8_kernel_table *es_int8_kernels_for_isa(es_int8_isa isa);
+
+// CPU features seen by the probe (x86; all 0 elsewhere). AVX-VNNI (the VEX form of vpdpbusd) is detected
+// for reporting; it has no kernels of its own yet, so such CPUs run the AVX2 ones.
+typedef struct {
+    int avx2;
+    int avx512vnni;
+    int avxvnni;
+} es_int8_cpu_features;
+
+es_int8_cpu_features es_int8_cpu_probe(void);
+
+#if defined(__x86_64__)
+// Same contract as es_qs8_qc8w_gemm_rndnu_scalar; callable only on CPUs with the named features.
+void es_qs8_qc8w_gemm_rndnu_avx2(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                 int32_t a_zero_point, const int8_t *w, const int32_t *bias,
+                                 const es_requant *requant, es_qs8_out out, int8_t *y, size_t y_stride);
+void es_qs8_qc8w_gemm_rndnu_avx512vnni(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                       int32_t a_zero_point, const int8_t *w, const int32_t *bias,
+                                       const es_requant *requant, es_qs8_out out, int8_t *y, size_t y_stride);
+#endif
+
+#endif

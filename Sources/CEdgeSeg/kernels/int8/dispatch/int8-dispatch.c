@@ -1,0 +1,99 @@
+// Probes the CPU once and fills the int8 kernel table (see es_int8_dispatch.h).
+#include "es_int8_dispatch.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+// XCR0: which register states the OS saves on a context switch. A CPU flag alone is not enough.
+static uint64_t read_xcr0(void) {
+    uint32_t eax, edx;
+    __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+    return ((uint64_t)edx << 32) | eax;
+}
+
+es_int8_cpu_features es_int8_cpu_probe(void) {
+    es_int8_cpu_features f = {0, 0, 0};
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return f;
+    int osxsave = (ecx >> 27) & 1, avx = (ecx >> 28) & 1;
+    if (!osxsave || !avx || __get_cpuid_max(0, NULL) < 7) return f;
+    uint64_t xcr0 = read_xcr0();
+    int ymm_state = (xcr0 & 0x6) == 0x6;            // SSE + AVX
+    int zmm_state = ymm_state && (xcr0 & 0xE0) == 0xE0;  // opmask + upper ZMM halves + ZMM16-31
+    __cpuid_count(7, 0, eax, ebx, ecx, edx);
+    unsigned max_subleaf = eax;
+    f.avx2 = ymm_state && ((ebx >> 5) & 1);
+    int avx512f = (ebx >> 16) & 1, avx512bw = (ebx >> 30) & 1, avx512vl = (ebx >> 31) & 1;
+    int avx512vnni = (ecx >> 11) & 1;
+    f.avx512vnni = f.avx2 && zmm_state && avx512f && avx512bw && avx512vl && avx512vnni;
+    if (max_subleaf >= 1) {
+        __cpuid_count(7, 1, eax, ebx, ecx, edx);
+        f.avxvnni = f.avx2 && ((eax >> 4) & 1);
+    }
+    return f;
+}
+#else
+es_int8_cpu_features es_int8_cpu_probe(void) {
+    es_int8_cpu_features f = {0, 0, 0};
+    return f;
+}
+#endif
+
+// Indexed by es_int8_isa, in every build (EDGESEG_ISA is parsed the same way on every CPU).
+static const char *const isa_names[] = {"scalar", "avx2", "avx512vnni"};
+
+static const es_int8_kernel_table tables[] = {
+    {ES_INT8_ISA_SCALAR, "scalar", es_qs8_qc8w_gemm_rndnu_scalar},
+#if defined(__x86_64__)
+    {ES_INT8_ISA_AVX2, "avx2", es_qs8_qc8w_gemm_rndnu_avx2},
+    {ES_INT8_ISA_AVX512VNNI, "avx512vnni", es_qs8_qc8w_gemm_rndnu_avx512vnni},
+#endif
+};
+enum { table_count = sizeof tables / sizeof tables[0] };
+
+static es_int8_isa best_supported(void) {
+    es_int8_cpu_features f = es_int8_cpu_probe();
+    return f.avx512vnni ? ES_INT8_ISA_AVX512VNNI : f.avx2 ? ES_INT8_ISA_AVX2 : ES_INT8_ISA_SCALAR;
+}
+
+const es_int8_kernel_table *es_int8_kernels_for_isa(es_int8_isa isa) {
+    if ((int)isa < 0 || (int)isa >= table_count || isa > best_supported()) return NULL;
+    return &tables[isa];
+}
+
+static const es_int8_kernel_table *chosen;
+static pthread_once_t chosen_once = PTHREAD_ONCE_INIT;
+
+static void choose(void) {
+    es_int8_isa best = best_supported(), isa = best;
+    const char *requested = getenv("EDGESEG_ISA");
+    if (requested && *requested) {
+        int known = 0;
+        for (int i = 0; i < 3 && !known; i++) {
+            if (strcmp(requested, isa_names[i]) == 0) {
+                known = 1;
+                isa = (es_int8_isa)i;
+            }
+        }
+        if (!known) {
+            isa = ES_INT8_ISA_SCALAR;
+            fprintf(stderr, "edgeseg: EDGESEG_ISA=%s is not one of scalar, avx2, avx512vnni; using scalar\n", requested);
+        } else if (isa > best) {
+            fprintf(stderr, "edgeseg: EDGESEG_ISA=%s: this CPU lacks it; using %s\n", requested, tables[best].name);
+            isa = best;
+        }
+    }
+    chosen = &tables[isa];
+}
+
+const es_int8_kernel_table *es_int8_kernels(void) {
+    pthread_once(&chosen_once, choose);
+    return chosen;
+}
+
+const char *es_int8_isa_name(void) { return es_int8_kernels()->name; }
