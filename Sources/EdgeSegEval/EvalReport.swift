@@ -59,13 +59,13 @@ public struct EvalReport {
 /// JSON has no infinity (identical logits give an infinite SQNR): such values become null.
 private func number(_ v: Double?) -> JSONValue { v.flatMap { $0.isFinite ? .double($0) : nil } ?? .null }
 
-private func fixed(_ v: Double?) -> String {
+func fixed(_ v: Double?) -> String {
     guard let v else { return "–" }
     let r = (v * 100).rounded() / 100
     return "\(r)"
 }
 
-private func difference(_ a: Double?, _ b: Double?) -> String {
+func difference(_ a: Double?, _ b: Double?) -> String {
     guard let a, let b else { return "–" }
     let d = ((a - b) * 100).rounded() / 100
     return d >= 0 ? "+\(d)" : "\(d)"

@@ -11,10 +11,15 @@ public struct ModelComparison: Sendable {
     public var logitSQNR = LogitSQNR()
     /// Per image: name and int8-vs-fp32 agreement in percent, in data-set order.
     public var perImage: [(name: String, agreement: Double)] = []
+    /// The images to look at, with both class maps: the least agreeing first, then typical ones.
+    public var examples: [ComparisonExample] = []
 
-    /// Progress: (images done, total).
+    /// `examples` keeps the `worst` least agreeing images and `typical` ones around the median agreement;
+    /// their class maps are computed again at the end, so memory stays bounded whatever the data set's
+    /// size. Progress: (images done, total).
     public init(float floatModel: FloatSegFormer, int8 int8Model: Int8SegFormer, dataset: LabeledDataset,
-                size: (height: Int, width: Int)? = nil, progress: (Int, Int) -> Void = { _, _ in }) throws(EdgeSegError) {
+                size: (height: Int, width: Int)? = nil, examples exampleCounts: (worst: Int, typical: Int) = (0, 0),
+                progress: (Int, Int) -> Void = { _, _ in }) throws(EdgeSegError) {
         let config = floatModel.config
         guard config.numLabels == int8Model.config.numLabels else {
             throw EdgeSegError(.usage, "the fp32 model has \(config.numLabels) classes, the int8 model \(int8Model.config.numLabels)")
@@ -25,25 +30,38 @@ public struct ModelComparison: Sendable {
             int8 = try ConfusionMatrix(classCount: config.numLabels, ignoredLabels: ignored)
         }
         let logitScale = int8Model.activations[ActivationPoint.logits]!.scale
-        for (i, sample) in dataset.samples.enumerated() {
+        // One image through both models: its pixels, both class maps, and both sets of logits.
+        func run(_ sample: LabeledDataset.Sample) throws(EdgeSegError) -> (image: RGBImage, floatMap: [UInt8], int8Map: [UInt8], floatLogits: [Float], int8Logits: [Float]) {
             let image = try loadImage(path: sample.imagePath)
             let pixels = try preprocess(image, size: size)
             let floatLogits = try floatModel.forward(pixels).logits
             let int8Logits = try int8Model.forward(pixels).logits
-            let floatMap = classMap(logits: floatLogits, height: image.height, width: image.width)
-            let int8Map = classMap(logits: int8Logits, height: image.height, width: image.width)
+            return (image, classMap(logits: floatLogits, height: image.height, width: image.width),
+                    classMap(logits: int8Logits, height: image.height, width: image.width),
+                    floatLogits.data, int8Logits.dequantized(scale: logitScale).data)
+        }
+        for (i, sample) in dataset.samples.enumerated() {
+            let result = try run(sample)
             var imageAgreement = Agreement()
-            try imageAgreement.add(int8Map, floatMap, source: sample.imagePath)
+            try imageAgreement.add(result.int8Map, result.floatMap, source: sample.imagePath)
             agreement.merge(imageAgreement)
             perImage.append((sample.name, imageAgreement.percent ?? 0))
-            try logitSQNR.add(reference: floatLogits.data, test: int8Logits.dequantized(scale: logitScale).data,
-                              source: sample.imagePath)
+            try logitSQNR.add(reference: result.floatLogits, test: result.int8Logits, source: sample.imagePath)
             if sample.labelPath != nil {
-                let labels = try dataset.loadLabel(sample, width: image.width, height: image.height)
-                try float?.add(predictions: floatMap, labels: labels, source: sample.imagePath)
-                try int8?.add(predictions: int8Map, labels: labels, source: sample.imagePath)
+                let labels = try dataset.loadLabel(sample, width: result.image.width, height: result.image.height)
+                try float?.add(predictions: result.floatMap, labels: labels, source: sample.imagePath)
+                try int8?.add(predictions: result.int8Map, labels: labels, source: sample.imagePath)
             }
             progress(i + 1, dataset.samples.count)
+        }
+        for (index, kind) in chooseExamples(agreements: perImage.map(\.agreement), worst: exampleCounts.worst, typical: exampleCounts.typical) {
+            let sample = dataset.samples[index]
+            let result = try run(sample)
+            let labels = sample.labelPath == nil ? nil
+                : try dataset.loadLabel(sample, width: result.image.width, height: result.image.height)
+            examples.append(ComparisonExample(name: sample.name, kind: kind, agreement: perImage[index].agreement,
+                                              image: result.image, floatMap: result.floatMap, int8Map: result.int8Map,
+                                              labels: labels))
         }
     }
 }

@@ -28,7 +28,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Run both models at HxW; default: each image's own size.")
     var size: ImageSizeArgument?
 
-    @Option(help: "Write report.json and report.md into this folder.")
+    @Option(help: "Write report.json, report.md and report.html into this folder.")
     var report: String?
 
     func run() throws {
@@ -37,30 +37,28 @@ struct EvalCommand: ParsableCommand {
             FileHandle.standardError.write(Data("\(dataset.summary)\n".utf8))
             let floatNetwork = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: floatModel))
             let int8Network = try Int8SegFormer(path: int8Model)
-            let bar = ProgressBar(label: "eval", total: Int64(dataset.samples.count), unit: .items("images"))
-            let comparison = try ModelComparison(float: floatNetwork, int8: int8Network, dataset: dataset,
-                                                 size: size.map { ($0.height, $0.width) }) { done, _ in
-                bar.advance(to: Int64(done))
-            }
-            bar.finish(completed: true)
-            let summary = EvalReport(comparison: comparison, labels: floatNetwork.config.labels, images: dataset.samples.count)
-            print(summary.markdown)
-            if let report {
-                try createDirectory(report)
-                try writeFileAtomically(report + "/report.json", Array(summary.json.utf8))
-                try writeFileAtomically(report + "/report.md", Array(summary.markdown.utf8))
-                print("wrote \(report)/report.json and report.md")
-            }
+            try compare(float: floatNetwork, int8: int8Network, dataset: dataset, size: size, report: report)
         }
     }
 }
 
 extension DatasetLayout: ExpressibleByArgument {}
 
-private func createDirectory(_ path: String) throws(EdgeSegError) {
-    do {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    } catch {
-        throw EdgeSegError(.io, "\(path): cannot create the report folder: \(error.localizedDescription)")
+/// Runs both models over the data set with a progress bar, prints the comparison table and, given a
+/// folder, writes the report files there.
+func compare(float floatNetwork: FloatSegFormer, int8 int8Network: Int8SegFormer, dataset: LabeledDataset,
+             size: ImageSizeArgument?, report: String?) throws(EdgeSegError) {
+    let bar = ProgressBar(label: "eval", total: Int64(dataset.samples.count), unit: .items("images"))
+    let comparison = try ModelComparison(float: floatNetwork, int8: int8Network, dataset: dataset,
+                                         size: size.map { ($0.height, $0.width) },
+                                         examples: report == nil ? (0, 0) : reportExamples) { done, _ in
+        bar.advance(to: Int64(done))
+    }
+    bar.finish(completed: true)
+    let summary = EvalReport(comparison: comparison, labels: floatNetwork.config.labels, images: dataset.samples.count)
+    print(summary.markdown)
+    if let report {
+        try writeReportFiles(summary, to: report)
+        print("wrote \(report)/report.json, report.md and report.html")
     }
 }
