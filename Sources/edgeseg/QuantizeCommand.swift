@@ -39,18 +39,25 @@ struct QuantizeCommand: ParsableCommand {
             } else {
                 result = try calibration.calibrate(model: model, images: images!).result
             }
-            let writer = try Int8Quantizer.quantize(checkpoint, activations: result.activationParameters, provenance: [
-                JSONMember(key: "calibration", value: .object([
-                    JSONMember(key: "method", value: .string(result.method.name)),
-                    JSONMember(key: "images", value: .int(Int64(result.imageCount))),
-                    JSONMember(key: "size", value: .string(result.size.map { "\($0)" } ?? "native")),
-                ])),
-                JSONMember(key: "source", value: .string(model)),
-            ])
-            try writer.write(to: output)
-            let file = try ModelFile(path: output, expecting: .int8)
-            print("\(output): int8 SegFormer, \(file.tensors.count) tensors, \(file.mappedBytes.count) bytes "
-                  + "(float checkpoint: \(checkpoint.parameterCount * 4) bytes); scales: \(result.method.name) on \(result.imageCount) images")
+            try writeInt8Model(checkpoint, calibration: result, source: model, to: output)
         }
     }
+}
+
+/// Quantizes the checkpoint with the calibrated activation ranges into an `.edgeseg` file (recording how
+/// it was calibrated and from what) and prints a line about it.
+func writeInt8Model(_ checkpoint: FloatCheckpoint, calibration result: CalibrationResult, source: String,
+                    to output: String) throws(EdgeSegError) {
+    let writer = try Int8Quantizer.quantize(checkpoint, activations: result.activationParameters, provenance: [
+        JSONMember(key: "calibration", value: .object([
+            JSONMember(key: "method", value: .string(result.method.name)),
+            JSONMember(key: "images", value: .int(Int64(result.imageCount))),
+            JSONMember(key: "size", value: .string(result.size.map { "\($0)" } ?? "native")),
+        ])),
+        JSONMember(key: "source", value: .string(source)),
+    ])
+    try writer.write(to: output)
+    let file = try ModelFile(path: output, expecting: .int8)
+    print("\(output): int8 SegFormer, \(file.tensors.count) tensors, \(file.mappedBytes.count) bytes "
+          + "(float checkpoint: \(checkpoint.parameterCount * 4) bytes); scales: \(result.method.name) on \(result.imageCount) images")
 }
