@@ -74,7 +74,7 @@ static void choose(void) {
     const char *requested = getenv("EDGESEG_ISA");
     if (requested && *requested) {
         int known = 0;
-        for (int i = 0; i < 3 && !known; i++) {
+        for (int i = 0; i < (int)(sizeof isa_names / sizeof isa_names[0]) && !known; i++) {
             if (strcmp(requested, isa_names[i]) == 0) {
                 known = 1;
                 isa = (es_int8_isa)i;
@@ -84,7 +84,7 @@ static void choose(void) {
             isa = ES_INT8_ISA_SCALAR;
             fprintf(stderr, "edgeseg: EDGESEG_ISA=%s is not one of scalar, avx2, avx512vnni; using scalar\n", requested);
         } else if (isa > best) {
-            fprintf(stderr, "edgeseg: EDGESEG_ISA=%s: this CPU lacks it; using %s\n", requested, tables[best].name);
+            fprintf(stderr, "edgeseg: EDGESEG_ISA=%s: this CPU or build lacks it; using %s\n", requested, tables[best].name);
             isa = best;
         }
     }
