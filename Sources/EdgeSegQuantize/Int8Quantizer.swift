@@ -204,10 +204,7 @@ public struct Int8Quantizer {
 
     // MARK: lookups
 
-    private func tensor(_ name: String) throws(EdgeSegError) -> FloatTensor {
-        guard let t = checkpoint.tensors[name] else { throw EdgeSegError(.checkpoint, "checkpoint has no tensor \(name)") }
-        return t
-    }
+    private func tensor(_ name: String) throws(EdgeSegError) -> FloatTensor { try checkpoint.tensor(name) }
 
     private func parameters(_ point: String) throws(EdgeSegError) -> QuantizationParameters {
         guard let p = activations[point] else { throw EdgeSegError(.usage, "no calibrated range for activation \(point)") }

@@ -92,12 +92,7 @@ public struct DecoderWeights {
     public var classifierBias: FloatTensor
 
     public init(_ checkpoint: FloatCheckpoint) throws(EdgeSegError) {
-        func t(_ name: String) throws(EdgeSegError) -> FloatTensor {
-            guard let tensor = checkpoint.tensors[name] else {
-                throw EdgeSegError(.checkpoint, "checkpoint has no tensor \(name)")
-            }
-            return tensor
-        }
+        func t(_ name: String) throws(EdgeSegError) -> FloatTensor { try checkpoint.tensor(name) }
         var weights: [FloatTensor] = [], biases: [FloatTensor] = []
         for s in 0..<checkpoint.config.numStages {
             weights.append(try t("decode_head.linear_c.\(s).proj.weight"))

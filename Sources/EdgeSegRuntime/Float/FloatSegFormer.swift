@@ -18,12 +18,7 @@ public final class FloatSegFormer {
     public init(_ checkpoint: FloatCheckpoint, decoder: DecoderForm = .reference) throws(EdgeSegError) {
         let c = checkpoint.config
         try c.validate()
-        func t(_ name: String) throws(EdgeSegError) -> FloatTensor {
-            guard let tensor = checkpoint.tensors[name] else {
-                throw EdgeSegError(.checkpoint, "checkpoint has no tensor \(name)")
-            }
-            return tensor
-        }
+        func t(_ name: String) throws(EdgeSegError) -> FloatTensor { try checkpoint.tensor(name) }
         func linear(_ p: String) throws(EdgeSegError) -> FloatLinear {
             FloatLinear(weight: try t("\(p).weight"), bias: try t("\(p).bias"))
         }

@@ -64,6 +64,12 @@ public struct FloatCheckpoint: Sendable {
         self.tensors = tensors
     }
 
+    /// The tensor of that hub name; an error naming it if the checkpoint lacks it.
+    public func tensor(_ name: String) throws(EdgeSegError) -> FloatTensor {
+        guard let t = tensors[name] else { throw EdgeSegError(.checkpoint, "checkpoint has no tensor \(name)") }
+        return t
+    }
+
     /// Total number of float parameters.
     public var parameterCount: Int { tensors.values.reduce(0) { $0 + $1.count } }
 }
