@@ -22,11 +22,20 @@ public func calibrate(modelDirectory: String, imagesDirectory: String,
                       method: CalibrationMethod = .percentile(CalibrationMethod.defaultPercentile),
                       size: ImageSize? = nil, binCount: Int = 2048,
                       progress: (CalibrationEvent) -> Void = { _ in }) throws(EdgeSegError) -> CalibrationResult {
+    try calibrate(try loadHuggingFaceCheckpoint(directory: modelDirectory), model: modelDirectory,
+                  imagesDirectory: imagesDirectory, method: method, size: size, binCount: binCount, progress: progress)
+}
+
+/// The same for a checkpoint already loaded (by a caller that also quantizes it); `model` names it in the result.
+public func calibrate(_ checkpoint: FloatCheckpoint, model modelName: String, imagesDirectory: String,
+                      method: CalibrationMethod = .percentile(CalibrationMethod.defaultPercentile),
+                      size: ImageSize? = nil, binCount: Int = 2048,
+                      progress: (CalibrationEvent) -> Void = { _ in }) throws(EdgeSegError) -> CalibrationResult {
     if case .percentile(let p) = method, !(p > 50 && p <= 100) {
         throw EdgeSegError(.usage, "percentile \(p) is outside (50, 100]")
     }
     let images = try calibrationImages(in: imagesDirectory)
-    let model = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: modelDirectory), decoder: .folded)
+    let model = try FloatSegFormer(checkpoint, decoder: .folded)
     let statistics = ActivationStatistics(names: ActivationPoint.all(model.config), binCount: binCount)
     progress(.started(total: images.count))
 
@@ -45,7 +54,7 @@ public func calibrate(modelDirectory: String, imagesDirectory: String,
     guard used > 0 else {
         throw EdgeSegError(.image, "\(imagesDirectory): none of the \(images.count) images could be used; the first: \(firstProblem ?? "")")
     }
-    return CalibrationResult(model: modelDirectory, method: method, imageCount: used, skippedCount: images.count - used,
+    return CalibrationResult(model: modelName, method: method, imageCount: used, skippedCount: images.count - used,
                              size: size, names: statistics.names, tensors: try statistics.tensorCalibrations(method))
 }
 

@@ -28,7 +28,7 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         let (result, seconds) = try reportingErrors { () throws(EdgeSegError) in
-            try calibration.calibrate(model: model, images: images)
+            try calibration.calibrate(try loadHuggingFaceCheckpoint(directory: model), model: model, images: images)
         }
         try reportingErrors { () throws(EdgeSegError) in try result.save(path: output) }
         printSummary(result, seconds: seconds)

@@ -35,10 +35,11 @@ struct CalibrationOptions: ParsableArguments {
 
     /// Runs the calibration with a progress bar on stderr (a bar on a terminal, plain lines otherwise);
     /// unreadable images are warned about and skipped.
-    func calibrate(model: String, images: String) throws(EdgeSegError) -> (result: CalibrationResult, seconds: Double) {
+    func calibrate(_ checkpoint: FloatCheckpoint, model: String, images: String) throws(EdgeSegError)
+        -> (result: CalibrationResult, seconds: Double) {
         var bar: ProgressBar?
         let result = try EdgeSegQuantize.calibrate(
-            modelDirectory: model, imagesDirectory: images, method: calibrationMethod,
+            checkpoint, model: model, imagesDirectory: images, method: calibrationMethod,
             size: size.map { ImageSize(height: $0.height, width: $0.width) }
         ) { event in
             switch event {

@@ -44,7 +44,7 @@ struct DemoCommand: ParsableCommand {
 
             print("1/3 calibrate (\(calibration.calibrationMethod.name)) on \(calibFolder)")
             let checkpoint = try loadHuggingFaceCheckpoint(directory: modelFolder)
-            let result = try calibration.calibrate(model: modelFolder, images: calibFolder).result
+            let result = try calibration.calibrate(checkpoint, model: modelFolder, images: calibFolder).result
             try result.save(path: output + "/scales.json")
 
             print("2/3 quantize \(modelFolder)")

@@ -37,7 +37,7 @@ struct QuantizeCommand: ParsableCommand {
             if let scales {
                 result = try CalibrationResult.load(path: scales, config: checkpoint.config)
             } else {
-                result = try calibration.calibrate(model: model, images: images!).result
+                result = try calibration.calibrate(checkpoint, model: model, images: images!).result
             }
             try writeInt8Model(checkpoint, calibration: result, source: model, to: output)
         }
