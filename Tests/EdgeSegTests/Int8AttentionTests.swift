@@ -105,11 +105,12 @@ import Testing
 
         let p = (0..<nq * nk).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let v = Int8Test.codes(nk * channels, &rng), zv = Int32(-100)
-        var o = [Int32](repeating: 0, count: nq * d)
+        let start = (0..<nq * d).map { _ in Int32.random(in: -1000...1000, using: &rng) }
+        var o = start
         v.withUnsafeBufferPointer { vp in es_qu8_pv_scalar(nq, nk, d, p, nk, vp.baseAddress! + offset, channels, zv, &o, d) }
         let expectedO = (0..<nq * d).map { ic -> Int32 in
             let (i, c) = (ic / d, ic % d)
-            return (0..<nk).reduce(Int32(0)) { $0 + Int32(p[i * nk + $1]) * (Int32(v[$1 * channels + offset + c]) - zv) }
+            return (0..<nk).reduce(start[ic]) { $0 + Int32(p[i * nk + $1]) * (Int32(v[$1 * channels + offset + c]) - zv) }
         }
         #expect(o == expectedO)
     }

@@ -118,7 +118,8 @@ int32_t es_q30_exp2(int32_t t_q16);
 void es_qs32_softmax_weights_rndnu_scalar(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
                                           uint8_t *w, size_t w_stride, uint32_t *sums);
 
-// o[i,c] = Σ_j p[i,j] · (v[j,c] - v_zero_point): softmax weights (uint8) times values.
+// o[i,c] += Σ_j p[i,j] · (v[j,c] - v_zero_point): softmax weights (uint8) times values, accumulated
+// (key tiles add up; the caller zeroes o first). Σ_j p[i,j] · 255 plus |o| must stay below 2^31.
 void es_qu8_pv_scalar(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,
                       size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
 

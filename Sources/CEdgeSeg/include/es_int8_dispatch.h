@@ -21,10 +21,27 @@ typedef void (*es_qs8_qc8w_gemm_fn)(size_t m, size_t n, size_t k, const int8_t *
                                     int32_t a_zero_point, const int8_t *w, const int32_t *bias,
                                     const es_requant *requant, es_qs8_out out, int8_t *y, size_t y_stride);
 
+// The signatures of the other scalar references in es_int8.h.
+typedef void (*es_qs8_qk_fn)(size_t nq, size_t nk, size_t d, const int8_t *q, size_t q_stride, int32_t q_zero_point,
+                             const int8_t *k, size_t k_stride, int32_t k_zero_point, int32_t *s, size_t s_stride);
+typedef void (*es_qu8_pv_fn)(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,
+                             size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
+typedef void (*es_qs8_qc8w_dwconv3x3p1_fn)(size_t h, size_t w, size_t c, const int8_t *x, int32_t x_zero_point,
+                                           const int8_t *weights, const int32_t *bias, const es_requant *requant,
+                                           es_qs8_out out, int8_t *y);
+typedef void (*es_qs8_upsample_sum_fn)(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
+                                       size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
+                                       es_qs8_out out, int8_t *y);
+
+// One kernel per op that carries the MACs; an ISA without its own version of one points at the scalar one.
 typedef struct {
     es_int8_isa isa;
     const char *name;  // "scalar", "avx2", "avx512vnni"
     es_qs8_qc8w_gemm_fn gemm;
+    es_qs8_qk_fn qk;
+    es_qu8_pv_fn pv;
+    es_qs8_qc8w_dwconv3x3p1_fn dwconv3x3;
+    es_qs8_upsample_sum_fn upsample_sum;
 } es_int8_kernel_table;
 
 // The table chosen for this process (CPU and EDGESEG_ISA), filled on first use; thread-safe.

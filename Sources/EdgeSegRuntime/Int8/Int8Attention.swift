@@ -70,6 +70,7 @@ struct Int8EfficientAttention {
                     es_qs8_qk_scalar(rows, m, d, qp.baseAddress! + start * c + h * d, c, query.output.zero_point,
                                      kp.baseAddress! + h * d, c, key.output.zero_point, sp.baseAddress, m)
                     es_qs32_softmax_weights_rndnu_scalar(rows, m, sp.baseAddress, m, softmax, pp.baseAddress, m, wp.baseAddress)
+                    ap.update(repeating: 0)
                     es_qu8_pv_scalar(rows, m, d, pp.baseAddress, m, vp.baseAddress! + h * d, c, value.output.zero_point,
                                      ap.baseAddress, d)
                     es_qs32_attention_normalize_rndnu_scalar(rows, d, ap.baseAddress, d, wp.baseAddress, contextRequant,
