@@ -2,18 +2,21 @@
 // fill one table, and the layers call through it. Every entry returns exactly the bits of its scalar
 // reference in es_int8.h, so the choice changes speed only.
 //
-// EDGESEG_ISA=scalar|avx2|avx512vnni overrides the choice. An ISA the CPU (or this build) lacks falls
-// back to the best one it has below it; an unknown name selects scalar. Either case writes one line to
+// EDGESEG_ISA=scalar|avx2|avx512vnni|neon|neondot overrides the choice (every name is accepted on every
+// build). An ISA the CPU (or this build, e.g. the other architecture's) lacks falls back to the best one
+// it has; an unknown name selects scalar. Either case writes one line to
 // stderr when the table is first filled; a valid, supported choice prints nothing.
 #ifndef ES_INT8_DISPATCH_H
 #define ES_INT8_DISPATCH_H
 #include "es_int8.h"
 
-// Ordered: each x86 level implies the ones before it on every CPU that has it.
+// Ordered within each architecture: each level implies the ones before it on every CPU that has it.
 typedef enum {
     ES_INT8_ISA_SCALAR = 0,
     ES_INT8_ISA_AVX2 = 1,
     ES_INT8_ISA_AVX512VNNI = 2,  // avx512f + avx512bw + avx512vl + avx512vnni
+    ES_INT8_ISA_NEON = 3,        // aarch64 baseline (Cortex-A72, Raspberry Pi 4)
+    ES_INT8_ISA_NEONDOT = 4,     // + SDOT/UDOT, ARMv8.2 dotprod (Cortex-A76, Raspberry Pi 5)
 } es_int8_isa;
 
 // The signature of es_qs8_qc8w_gemm_rndnu_scalar.
@@ -36,7 +39,7 @@ typedef void (*es_qs8_upsample_sum_fn)(size_t inputs, const es_qs8_upsample_inpu
 // One kernel per op that carries the MACs; an ISA without its own version of one points at the scalar one.
 typedef struct {
     es_int8_isa isa;
-    const char *name;  // "scalar", "avx2", "avx512vnni"
+    const char *name;  // "scalar", "avx2", "avx512vnni", "neon", "neondot"
     es_qs8_qc8w_gemm_fn gemm;
     es_qs8_qk_fn qk;
     es_qu8_pv_fn pv;
@@ -53,12 +56,14 @@ const char *es_int8_isa_name(void);
 // The table of one ISA, or NULL if this CPU or build cannot run it (tests compare every ISA in one process).
 const es_int8_kernel_table *es_int8_kernels_for_isa(es_int8_isa isa);
 
-// CPU features seen by the probe (x86; all 0 elsewhere). AVX-VNNI (the VEX form of vpdpbusd) is detected
-// for reporting; it has no kernels of its own yet, so such CPUs run the AVX2 ones.
+// CPU features seen by the probe (each 0 on the other architecture). AVX-VNNI (the VEX form of vpdpbusd)
+// is detected for reporting; it has no kernels of its own yet, so such CPUs run the AVX2 ones. NEON is
+// baseline on aarch64; neondot is HWCAP_ASIMDDP (Linux).
 typedef struct {
     int avx2;
     int avx512vnni;
     int avxvnni;
+    int neondot;
 } es_int8_cpu_features;
 
 es_int8_cpu_features es_int8_cpu_probe(void);
@@ -71,6 +76,28 @@ void es_qs8_qc8w_gemm_rndnu_avx2(size_t m, size_t n, size_t k, const int8_t *a, 
 void es_qs8_qc8w_gemm_rndnu_avx512vnni(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
                                        int32_t a_zero_point, const int8_t *w, const int32_t *bias,
                                        const es_requant *requant, es_qs8_out out, int8_t *y, size_t y_stride);
+#endif
+
+#if defined(__aarch64__)
+// Same contracts as the scalar references; the *_neondot ones need the dot-product extension.
+void es_qs8_qc8w_gemm_rndnu_neon(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                 int32_t a_zero_point, const int8_t *w, const int32_t *bias,
+                                 const es_requant *requant, es_qs8_out out, int8_t *y, size_t y_stride);
+void es_qs8_qc8w_gemm_rndnu_neondot(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                    int32_t a_zero_point, const int8_t *w, const int32_t *bias,
+                                    const es_requant *requant, es_qs8_out out, int8_t *y, size_t y_stride);
+void es_qs8_qk_neon(size_t nq, size_t nk, size_t d, const int8_t *q, size_t q_stride, int32_t q_zero_point,
+                    const int8_t *k, size_t k_stride, int32_t k_zero_point, int32_t *s, size_t s_stride);
+void es_qs8_qk_neondot(size_t nq, size_t nk, size_t d, const int8_t *q, size_t q_stride, int32_t q_zero_point,
+                       const int8_t *k, size_t k_stride, int32_t k_zero_point, int32_t *s, size_t s_stride);
+void es_qu8_pv_neon(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,
+                    size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
+void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon(size_t h, size_t w, size_t c, const int8_t *x, int32_t x_zero_point,
+                                             const int8_t *weights, const int32_t *bias, const es_requant *requant,
+                                             es_qs8_out out, int8_t *y);
+void es_qs8_upsample_sum_rndnu_neon(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
+                                    size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
+                                    es_qs8_out out, int8_t *y);
 #endif
 
 #endif

@@ -17,7 +17,7 @@ static uint64_t read_xcr0(void) {
 }
 
 es_int8_cpu_features es_int8_cpu_probe(void) {
-    es_int8_cpu_features f = {0, 0, 0};
+    es_int8_cpu_features f = {0, 0, 0, 0};
     unsigned eax, ebx, ecx, edx;
     if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return f;
     int osxsave = (ecx >> 27) & 1, avx = (ecx >> 28) & 1;
@@ -37,15 +37,26 @@ es_int8_cpu_features es_int8_cpu_probe(void) {
     }
     return f;
 }
+#elif defined(__aarch64__) && defined(__linux__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+
+// NEON is baseline on aarch64; the kernel reports the dot-product extension in AT_HWCAP.
+es_int8_cpu_features es_int8_cpu_probe(void) {
+    es_int8_cpu_features f = {0, 0, 0, 0};
+    f.neondot = (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
+    return f;
+}
 #else
 es_int8_cpu_features es_int8_cpu_probe(void) {
-    es_int8_cpu_features f = {0, 0, 0};
+    es_int8_cpu_features f = {0, 0, 0, 0};
     return f;
 }
 #endif
 
 // Indexed by es_int8_isa, in every build (EDGESEG_ISA is parsed the same way on every CPU).
-static const char *const isa_names[] = {"scalar", "avx2", "avx512vnni"};
+static const char *const isa_names[] = {"scalar", "avx2", "avx512vnni", "neon", "neondot"};
+enum { isa_count = sizeof isa_names / sizeof isa_names[0] };
 
 static const es_int8_kernel_table tables[] = {
     {ES_INT8_ISA_SCALAR, "scalar", es_qs8_qc8w_gemm_rndnu_scalar, es_qs8_qk_scalar, es_qu8_pv_scalar,
@@ -56,17 +67,32 @@ static const es_int8_kernel_table tables[] = {
     {ES_INT8_ISA_AVX512VNNI, "avx512vnni", es_qs8_qc8w_gemm_rndnu_avx512vnni, es_qs8_qk_scalar, es_qu8_pv_scalar,
      es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar, es_qs8_upsample_sum_rndnu_scalar},
 #endif
+#if defined(__aarch64__)
+    // Depthwise conv and the upsample sum have no byte sums along a row, so SDOT adds nothing there; P·V
+    // sums down the columns of V (SDOT would need V transposed), so it keeps its NEON version too for now.
+    {ES_INT8_ISA_NEON, "neon", es_qs8_qc8w_gemm_rndnu_neon, es_qs8_qk_neon, es_qu8_pv_neon,
+     es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon, es_qs8_upsample_sum_rndnu_neon},
+    {ES_INT8_ISA_NEONDOT, "neondot", es_qs8_qc8w_gemm_rndnu_neondot, es_qs8_qk_neondot, es_qu8_pv_neon,
+     es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon, es_qs8_upsample_sum_rndnu_neon},
+#endif
 };
 enum { table_count = sizeof tables / sizeof tables[0] };
 
 static es_int8_isa best_supported(void) {
     es_int8_cpu_features f = es_int8_cpu_probe();
+#if defined(__aarch64__)
+    return f.neondot ? ES_INT8_ISA_NEONDOT : ES_INT8_ISA_NEON;
+#else
     return f.avx512vnni ? ES_INT8_ISA_AVX512VNNI : f.avx2 ? ES_INT8_ISA_AVX2 : ES_INT8_ISA_SCALAR;
+#endif
 }
 
+// This build's tables hold scalar and its own architecture's ISAs, each level above scalar needing the
+// ones before it, so an ISA runs here if it has a table and is not above the best one.
 const es_int8_kernel_table *es_int8_kernels_for_isa(es_int8_isa isa) {
-    if ((int)isa < 0 || (int)isa >= table_count || isa > best_supported()) return NULL;
-    return &tables[isa];
+    for (int i = 0; i < table_count; i++)
+        if (tables[i].isa == isa) return isa > best_supported() ? NULL : &tables[i];
+    return NULL;
 }
 
 static const es_int8_kernel_table *chosen;
@@ -77,7 +103,7 @@ static void choose(void) {
     const char *requested = getenv("EDGESEG_ISA");
     if (requested && *requested) {
         int known = 0;
-        for (int i = 0; i < (int)(sizeof isa_names / sizeof isa_names[0]) && !known; i++) {
+        for (int i = 0; i < isa_count && !known; i++) {
             if (strcmp(requested, isa_names[i]) == 0) {
                 known = 1;
                 isa = (es_int8_isa)i;
@@ -85,13 +111,19 @@ static void choose(void) {
         }
         if (!known) {
             isa = ES_INT8_ISA_SCALAR;
-            fprintf(stderr, "edgeseg: EDGESEG_ISA=%s is not one of scalar, avx2, avx512vnni; using scalar\n", requested);
-        } else if (isa > best) {
-            fprintf(stderr, "edgeseg: EDGESEG_ISA=%s: this CPU or build lacks it; using %s\n", requested, tables[best].name);
+            char names[128] = "";
+            for (int i = 0; i < isa_count; i++) {
+                if (i) strcat(names, ", ");
+                strcat(names, isa_names[i]);
+            }
+            fprintf(stderr, "edgeseg: EDGESEG_ISA=%s is not one of %s; using scalar\n", requested, names);
+        } else if (!es_int8_kernels_for_isa(isa)) {
+            fprintf(stderr, "edgeseg: EDGESEG_ISA=%s: this CPU or build lacks it; using %s\n", requested,
+                    es_int8_kernels_for_isa(best)->name);
             isa = best;
         }
     }
-    chosen = &tables[isa];
+    chosen = es_int8_kernels_for_isa(isa);
 }
 
 const es_int8_kernel_table *es_int8_kernels(void) {
