@@ -26,8 +26,10 @@ import Testing
         var rq = es_requant()
         #expect(es_qs32_softmax_init(scale, &rq) == 0)
         var w = [UInt8](repeating: 0, count: scores.count)
-        var sums = [UInt32](repeating: 0, count: rows)
-        es_qs32_softmax_weights_rndnu_scalar(rows, n, scores, n, rq, &w, n, &sums)
+        var sums = [UInt32](repeating: 0, count: rows), maxima = [Int32](repeating: 0, count: rows)
+        var o = [Int32](repeating: 99, count: rows)   // one accumulator per row, zeroed by the first tile
+        es_qs32_softmax_online_rndnu_scalar(rows, n, scores, n, rq, 1, &maxima, &sums, &o, 1, 1, &w, n)
+        #expect(o == [Int32](repeating: 0, count: rows), "\(what): the first tile zeroes the accumulators")
         let rho = M_LN2 * (0.5 + 0x1p-10) * 0x1p-16 + 0x1p-27
         var misses = 0
         for r in 0..<rows {
@@ -39,6 +41,7 @@ import Testing
                 if abs(Double(weights[r * n + j]) - 255 * e) > 0.5 + 255 * (rho * e + 0x1p-31) + 1e-9 { misses += 1 }
             }
             #expect(weights.max() == 255, "\(what): the row maximum has weight 255")
+            #expect(maxima[r] == scores[(r * n)..<(r * n + n)].max(), "\(what): running max")
             #expect(sums[r] == weights.reduce(0) { $0 + UInt32($1) }, "\(what): row sum")
         }
         #expect(misses == 0, "\(what): \(misses) weights out of bound")
@@ -59,9 +62,10 @@ import Testing
         checkSoftmaxWeights([Int32.max] + [Int32](repeating: .min, count: n - 1), rows: 1, scale: 1e-3, "one dominant")
         checkSoftmaxWeights((0..<n).map { $0 % 2 == 0 ? .max : .min }, rows: 1, scale: 1e-9, "extremes, tiny scale")
         checkSoftmaxWeights((0..<n).map { Int32($0) * 1000 }, rows: 1, scale: 1e-3, "ramp")
-        var rq = es_requant(), w = [UInt8](repeating: 0, count: n), sum: UInt32 = 0
+        var rq = es_requant(), w = [UInt8](repeating: 0, count: n), sum: UInt32 = 0, max: Int32 = 0, o: Int32 = 0
         #expect(es_qs32_softmax_init(1e-3, &rq) == 0)
-        es_qs32_softmax_weights_rndnu_scalar(1, n, [Int32.max] + [Int32](repeating: .min, count: n - 1), n, rq, &w, n, &sum)
+        es_qs32_softmax_online_rndnu_scalar(1, n, [Int32.max] + [Int32](repeating: .min, count: n - 1), n, rq, 1, &max, &sum,
+                                            &o, 1, 1, &w, n)
         #expect(w == [255] + [UInt8](repeating: 0, count: n - 1))
         #expect(sum == 255)
         #expect(es_qs32_softmax_init(0, &rq) == -1)
@@ -121,5 +125,47 @@ import Testing
         var s: [Int32] = [0]
         es_qs8_qk_scalar(1, 1, d, [Int8](repeating: -128, count: d), d, 127, [Int8](repeating: 127, count: d), d, -128, &s, 1)
         #expect(s == [-255 * 255 * Int32(d)])
+    }
+
+    /// Softmax·V of one head over `keys` keys, normalised to int8: in one tile of all keys, or streamed in
+    /// tiles of `tile` keys with the online rescaling.
+    static func context(_ scores: [Int32], _ v: [Int8], rows: Int, keys: Int, d: Int, tile: Int, rq: es_requant,
+                        normalize: es_requant, out: es_qs8_out) -> [Int8] {
+        var maxima = [Int32](repeating: 0, count: rows), sums = [UInt32](repeating: 0, count: rows)
+        var o = [Int32](repeating: 0, count: rows * d), w = [UInt8](repeating: 0, count: rows * tile)
+        for start in stride(from: 0, to: keys, by: tile) {
+            let cols = min(tile, keys - start)
+            let block = (0..<rows).flatMap { r in scores[(r * keys + start)..<(r * keys + start + cols)] }
+            es_qs32_softmax_online_rndnu_scalar(rows, cols, block, cols, rq, start == 0 ? 1 : 0, &maxima, &sums, &o, d, d, &w, cols)
+            v.withUnsafeBufferPointer { vp in es_qu8_pv_scalar(rows, cols, d, w, cols, vp.baseAddress! + start * d, d, 3, &o, d) }
+        }
+        var y = [Int8](repeating: 0, count: rows * d)
+        es_qs32_attention_normalize_rndnu_scalar(rows, d, o, d, sums, normalize, out, &y, d)
+        return y
+    }
+
+    /// Streaming over key tiles (QUANTIZATION.md): rows whose maximum lies in the first tile are never rescaled
+    /// and equal the one-pass result exactly; rows whose maximum comes later differ by at most one code.
+    @Test(arguments: [(1000, 256), (1024, 256), (300, 7), (257, 256)])
+    func streamedContextMatchesOnePass(keys: Int, tile: Int) {
+        var rng = SeededGenerator(seed: UInt64(keys * 7 + tile))
+        let (rows, d) = (16, 24)
+        var rq = es_requant()
+        #expect(es_qs32_softmax_init(2e-3, &rq) == 0)
+        let normalize = Int8Test.requant(0.6), out = Int8Test.out(zeroPoint: -3)
+        let v = Int8Test.codes(keys * d, &rng)
+        // Rows 0..<8: the largest score in the first tile (no rescale); 8..<16: rising scores, rescaled often.
+        var scores = [Int32](repeating: 0, count: rows * keys)
+        for r in 0..<rows {
+            for j in 0..<keys {
+                let noise = Int32.random(in: -1500...1500, using: &rng)
+                scores[r * keys + j] = r < 8 ? (j == 3 ? 4000 : noise) : noise + Int32(j) * 4
+            }
+        }
+        let onePass = Self.context(scores, v, rows: rows, keys: keys, d: d, tile: keys, rq: rq, normalize: normalize, out: out)
+        let streamed = Self.context(scores, v, rows: rows, keys: keys, d: d, tile: tile, rq: rq, normalize: normalize, out: out)
+        #expect(Array(streamed[0..<(8 * d)]) == Array(onePass[0..<(8 * d)]))
+        let worst = zip(streamed, onePass).map { abs(Int($0) - Int($1)) }.max() ?? 0
+        #expect(worst <= 1, "streamed and one-pass contexts differ by \(worst) codes")
     }
 }

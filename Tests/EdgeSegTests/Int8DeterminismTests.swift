@@ -38,8 +38,16 @@ import Testing
         var softmax = es_requant()
         _ = es_qs32_softmax_init(1e-3, &softmax)
         #expect(twice(64 * 64) { (p: inout [UInt8]) in
-            var sums = [UInt32](repeating: 0, count: 64)
-            es_qs32_softmax_weights_rndnu_scalar(64, 64, scores, 64, softmax, &p, 64, &sums)
+            var sums = [UInt32](repeating: 0, count: 64), maxima = [Int32](repeating: 0, count: 64)
+            var o = [Int32](repeating: 0, count: 64)
+            scores.withUnsafeBufferPointer { sp in
+                p.withUnsafeMutableBufferPointer { pp in   // two key tiles of 32
+                    es_qs32_softmax_online_rndnu_scalar(64, 32, sp.baseAddress, 64, softmax, 1, &maxima, &sums, &o, 1, 1,
+                                                        pp.baseAddress, 64)
+                    es_qs32_softmax_online_rndnu_scalar(64, 32, sp.baseAddress! + 32, 64, softmax, 0, &maxima, &sums, &o, 1, 1,
+                                                        pp.baseAddress! + 32, 64)
+                }
+            }
         })
     }
 }

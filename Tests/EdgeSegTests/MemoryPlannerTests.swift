@@ -221,50 +221,61 @@ import Testing
         let model = try FloatSegFormer(checkpoint, decoder: .folded)
         nonisolated(unsafe) var seen: [(String, Int)] = []
         _ = try model.forward(FloatTensor(zeros: [3, 70, 90])) { name, values in seen.append((name, values.count)) }
-        let (plan, requests, names) = try int8ArenaPlan(config: checkpoint.config, height: 70, width: 90)
+        let int8 = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let memory = try int8.memoryPlan(height: 70, width: 90)
+        let (plan, requests, names) = (memory.plan, memory.requests, memory.names)
         try verify(plan, requests)
         let activations = names.indices.filter { !names[$0].contains(".attention.") }
         #expect(activations.map { names[$0] } == seen.map(\.0))
         #expect(activations.map { requests[$0].size } == seen.map(\.1))
 
-        func request(_ name: String) throws -> BufferRequest { requests[try #require(names.firstIndex(of: name))] }
+        // Attention scratch is one tile's worth (64 queries × 256 keys), whatever the image size: scores, weights,
+        // and per row the running max, the sum and the P·V accumulators, each part 64-byte aligned.
         let c = checkpoint.config
+        let large = try int8.memoryPlan(height: 1024, width: 1024)
         for s in 0..<c.numStages {
-            let ch = c.hiddenSizes[s], keys = try request("stage\(s + 1).block1.key").size / ch
-            let scratch = "stage\(s + 1).block1.attention"
-            #expect(try request("\(scratch).scores").size == 4 * 64 * keys)
-            #expect(try request("\(scratch).weights").size == 64 * keys)
-            #expect(try request("\(scratch).sums").size == 4 * 64)
-            #expect(try request("\(scratch).accumulators").size == 4 * 64 * ch / c.numAttentionHeads[s])
-            // Scratch lives only while the attention runs, beside the context it writes.
-            #expect(try request("\(scratch).scores").lastUse == request("\(scratch).scores").firstUse)
+            let d = c.hiddenSizes[s] / c.numAttentionHeads[s]
+            func up(_ x: Int) -> Int { (x + 63) / 64 * 64 }
+            let expected = up(4 * 64 * 256) + up(64 * 256) + up(4 * 64) + up(4 * 64) + up(4 * 64 * d)
+            let name = "stage\(s + 1).block1.attention.scratch"
+            let scratch = requests[try #require(names.firstIndex(of: name))]
+            #expect(scratch.size == expected, "\(name)")
+            #expect(large.requests[try #require(large.names.firstIndex(of: name))].size == expected, "\(name) at 1024x1024")
+            // Scratch lives only while the attention runs.
+            #expect(scratch.lastUse == scratch.firstUse)
         }
+        let twoThreads = try int8.memoryPlan(height: 70, width: 90, threads: 2)
+        let scratchIndex = try #require(names.firstIndex(of: "stage1.block1.attention.scratch"))
+        #expect(twoThreads.requests[scratchIndex].size == 2 * requests[scratchIndex].size, "each thread has its own scratch")
+
         let aliased = requests.indices.filter { requests[$0].aliasOf != nil }
         #expect(aliased.count == 3 * c.depths.reduce(0, +))
         for i in aliased { #expect(plan.offsets[i] == plan.offsets[requests[i].aliasOf!], "\(names[i]) not in place") }
         // The result (stage outputs and logits) is still there at the end.
         let end = requests.map(\.lastUse).max()!
         for name in (0..<c.numStages).map(ActivationPoint.stageNorm) + [ActivationPoint.logits] {
-            #expect(try request(name).lastUse == end, "\(name)")
+            #expect(requests[try #require(names.firstIndex(of: name))].lastUse == end, "\(name)")
         }
-        #expect(throws: EdgeSegError.self) { try int8ArenaPlan(config: c, height: 16, width: 16) }
+        #expect(throws: EdgeSegError.self) { try int8.memoryPlan(height: 16, width: 16) }
     }
 
     /// CamVid B0 at its native size, 512² and 1024²: the plan within 10 % of the lower bound.
     @Test(arguments: [(360, 480), (512, 512), (1024, 1024)])
     func camvidPlanIsNearTheLowerBound(height: Int, width: Int) throws {
-        let config = try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel).config
+        let int8 = try Int8SegFormer(path: try Int8ModelTests.modelPath)
         let start = ContinuousClock.now
-        let (plan, requests, names) = try int8ArenaPlan(config: config, height: height, width: width)
+        let memory = try int8.memoryPlan(height: height, width: width)
         let elapsed = ContinuousClock.now - start
+        let (plan, requests) = (memory.plan, memory.requests)
         try verify(plan, requests)
         let bound = lowerBound(requests)
+        #expect(bound == memory.lowerBound)
         #expect(Double(plan.arenaBytes) <= 1.10 * Double(bound))
         let separate = requests.map { BufferRequest(size: $0.size, firstUse: $0.firstUse, lastUse: $0.lastUse) }
         let separatePlan = try planArena(separate)
         try verify(separatePlan, separate)
         #expect(lowerBound(separate) >= bound)
         let total = requests.map(\.size).reduce(0, +)
-        print("CamVid B0 \(height)x\(width): \(names.count) buffers, \(total) bytes in all; arena \(plan.arenaBytes) bytes, lower bound \(bound) (\(Double(plan.arenaBytes) / Double(bound))); without in-place \(separatePlan.arenaBytes), bound \(lowerBound(separate)); planned in \(elapsed)")
+        print("CamVid B0 \(height)x\(width): \(requests.count) buffers, \(total) bytes in all; arena \(plan.arenaBytes) bytes, lower bound \(bound) (\(Double(plan.arenaBytes) / Double(bound))); without in-place \(separatePlan.arenaBytes), bound \(lowerBound(separate)); planned in \(elapsed)")
     }
 }

@@ -1,6 +1,7 @@
 // Umbrella header of the C layer: kernels, image codecs and POSIX shims.
 #ifndef CEDGESEG_H
 #define CEDGESEG_H
+#include "es_clock.h"
 #include "es_crc32c.h"
 #include "es_file.h"
 #include "es_image.h"
@@ -10,4 +11,5 @@
 #include "es_int8_dispatch.h"
 #include "es_number.h"
 #include "es_path.h"
+#include "es_thread_pool.h"
 #endif

@@ -3,6 +3,7 @@
 #ifndef ES_F32_H
 #define ES_F32_H
 #include <stddef.h>
+#include <stdint.h>
 
 // c[m×n] = a[m×k] · b[k×n] + bias[n] (bias may be NULL). Row-major, dense.
 void es_f32_gemm(size_t m, size_t n, size_t k, const float *a, const float *b, const float *bias, float *c);
@@ -33,6 +34,11 @@ void es_f32_attention(const float *q, const float *k, const float *v, size_t n, 
 // Bilinear resize of an h×w map with c interleaved channels to oh×ow, half-pixel centres
 // (align_corners = False, no antialias), as torch.nn.functional.interpolate(mode="bilinear").
 void es_f32_resize_bilinear(const float *x, size_t h, size_t w, size_t c, size_t oh, size_t ow, float *y);
+
+// The int8 model's input (oh×ow×3, channels last) from an h×w RGB picture: the bits of preprocess() (resize,
+// then (v/255 − mean)/std per channel) quantized with q = clamp(round(x · inverse_scale) + zero_point).
+void es_f32_quantize_rgb8(const uint8_t *rgb, size_t h, size_t w, size_t oh, size_t ow, const float mean[3],
+                          const float std[3], double inverse_scale, int32_t zero_point, int8_t *y);
 
 // Per-pixel argmax over c channels of an n×c map (first maximum wins, as torch.argmax).
 void es_f32_argmax(const float *x, size_t n, size_t c, unsigned char *labels);

@@ -112,18 +112,23 @@ void es_qs8_qk_scalar(size_t nq, size_t nk, size_t d, const int8_t *q, size_t q_
 // 2^(t / 2^16) in Q30 for t <= 0 (t < -31·2^16 gives 0); exactly 2^30 at t = 0.
 int32_t es_q30_exp2(int32_t t_q16);
 
-// Softmax weights of rows of int32 scores relative to each row's maximum: w = round(255 · exp(s·(S − max)))
-// in [0, 255] (the maximum gets 255), and each row's sum (>= 255, <= 255·n). Normalised by
-// es_qs32_attention_normalize after P·V.
-void es_qs32_softmax_weights_rndnu_scalar(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
-                                          uint8_t *w, size_t w_stride, uint32_t *sums);
+// Online softmax of one tile of keys (rows × n int32 scores) against each row's running state: its maximum
+// (score units), its weight sum, and its d P·V accumulators in o. Writes the tile's weights
+// w = round(255 · exp(s·(S − max))) in [0, 255] relative to the row's new maximum and adds them to the sum;
+// the caller then adds the tile's P·V into o (es_qu8_pv). `first` starts a row (state set, o zeroed); a later
+// tile that raises the maximum first scales the sum and o by exp(s·(old − new)) in Q30, one rounding each.
+// A row's sum stays >= 255 and <= 255 · keys; keys < 2^15 keeps P·V below 2^31. Normalised by
+// es_qs32_attention_normalize after the last tile.
+void es_qs32_softmax_online_rndnu_scalar(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
+                                         int first, int32_t *row_max, uint32_t *sums, int32_t *o, size_t o_stride,
+                                         size_t d, uint8_t *w, size_t w_stride);
 
 // o[i,c] += Σ_j p[i,j] · (v[j,c] - v_zero_point): softmax weights (uint8) times values, accumulated
 // (key tiles add up; the caller zeroes o first). Σ_j p[i,j] · 255 plus |o| must stay below 2^31.
 void es_qu8_pv_scalar(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,
                       size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
 
-// The context from unnormalised P·V (weights from es_qs32_softmax_weights): for each of `rows` rows of d
+// The context from unnormalised P·V (weights from es_qs32_softmax_online): for each of `rows` rows of d
 // accumulators, y = clamp(z_y + round(o · M / sum)) with M = s_v / s_y as rq. One division per row.
 void es_qs32_attention_normalize_rndnu_scalar(size_t rows, size_t d, const int32_t *o, size_t o_stride,
                                               const uint32_t *sums, es_requant rq, es_qs8_out out, int8_t *y,

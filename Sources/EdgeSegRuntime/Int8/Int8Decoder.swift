@@ -5,10 +5,7 @@ import CEdgeSeg
 /// the ReLU fused, then the classifier.
 struct Int8Decoder {
     let projections: [Int8Linear]
-    let fuseMultipliers: UnsafeBufferPointer<Int32>
-    let fuseShift: Int32
-    let fuseBias: UnsafeBufferPointer<Int64>
-    let fused: es_qs8_out
+    let fuse: Int8UpsampleSum
     let classifier: Int8Linear
 
     init(_ r: Int8ModelReader, config c: SegFormerConfig) throws(EdgeSegError) {
@@ -20,41 +17,60 @@ struct Int8Decoder {
                                               outFeatures: d, hasBias: false))
         }
         self.projections = projections
-        fuseMultipliers = try r.int32("decode_head.fuse.multipliers", count: c.numStages)
-        fuseShift = try r.int32("decode_head.fuse.shift", count: 1)[0]
-        fuseBias = try r.int64("decode_head.fuse.bias", count: d)
-        fused = outputRange(try r.zeroPoint(ActivationPoint.decoderFused), relu: true)
+        fuse = Int8UpsampleSum(multipliers: try r.int32("decode_head.fuse.multipliers", count: c.numStages),
+                               shift: try r.int32("decode_head.fuse.shift", count: 1)[0],
+                               bias: try r.int64("decode_head.fuse.bias", count: d),
+                               zeroPoints: projections.map { $0.output.zero_point },
+                               output: outputRange(try r.zeroPoint(ActivationPoint.decoderFused), relu: true))
         classifier = try Int8Linear(r, "decode_head.classifier", input: ActivationPoint.decoderFused,
                                     output: ActivationPoint.logits, inFeatures: d, outFeatures: c.numLabels)
     }
 
-    func callAsFunction(_ stages: [Int8Map]) -> Int8Map {
-        let (h, w) = (stages[0].height, stages[0].width)
-        let d = projections[0].outFeatures
-        let projected = zip(stages, projections).map { stage, projection in
-            (stage, projection(stage.data, rows: stage.tokens))
-        }
-        var fusedMap = Int8Map(height: h, width: w, channels: d, zeroPoint: fused.zero_point)
-        withInputs(projected, 0, []) { inputs in
-            fusedMap.data.withUnsafeMutableBufferPointer { yp in
-                es_qs8_upsample_sum_rndnu_scalar(inputs.count, inputs, h, w, d, fuseMultipliers.baseAddress, fuseShift,
-                                                 fuseBias.baseAddress, fused, yp.baseAddress)
+    /// Appends the head on the stage outputs; returns the logits at the first stage's size.
+    func emit(_ stages: [Int8Tensor], into p: inout Int8Program) -> Int8Tensor {
+        let d = fuse.bias.count
+        var projected: [Int8Tensor] = []
+        for (s, stage) in stages.enumerated() {
+            p.append(reading: [stage.id]) { p in
+                let y = p.tensor(ActivationPoint.decoderProjection(s), height: stage.height, width: stage.width, channels: d)
+                projected.append(y)
+                return .linear(projections[s], input: stage.id, rows: stage.tokens, output: y.id)
             }
         }
-        var logits = Int8Map(height: h, width: w, channels: classifier.outFeatures, zeroPoint: classifier.output.zero_point)
-        logits.data = classifier(fusedMap.data, rows: h * w)
+        let (h, w) = (stages[0].height, stages[0].width)
+        var fused = stages[0], logits = stages[0]
+        p.append(reading: projected.map(\.id)) { p in
+            fused = p.tensor(ActivationPoint.decoderFused, height: h, width: w, channels: d)
+            return .upsampleSum(fuse, inputs: projected, output: fused)
+        }
+        p.append(reading: [fused.id]) { p in
+            logits = p.tensor(ActivationPoint.logits, height: h, width: w, channels: classifier.outFeatures)
+            return .linear(classifier, input: fused.id, rows: fused.tokens, output: logits.id)
+        }
         return logits
     }
+}
 
-    /// Pins every projection's storage while the kernel reads it (nested, one stage per level).
-    private func withInputs(_ projected: [(Int8Map, [Int8])], _ i: Int, _ acc: [es_qs8_upsample_input],
-                            _ body: ([es_qs8_upsample_input]) -> Void) {
-        if i == projected.count { return body(acc) }
-        let (stage, data) = projected[i]
-        data.withUnsafeBufferPointer { p in
-            let input = es_qs8_upsample_input(x: p.baseAddress, h: stage.height, w: stage.width,
-                                              zero_point: projections[i].output.zero_point, multiplier: fuseMultipliers[i])
-            withInputs(projected, i + 1, acc + [input], body)
+/// The decoder's fuse step: every projection upsampled to the output size, rescaled and summed with the bias
+/// before one rounding, ReLU fused (es_qs8_upsample_sum).
+struct Int8UpsampleSum {
+    let multipliers: UnsafeBufferPointer<Int32>
+    let shift: Int32
+    let bias: UnsafeBufferPointer<Int64>
+    let zeroPoints: [Int32]
+    let output: es_qs8_out
+
+    /// `inputs[i]` points at the i-th projection (h×w×D).
+    func run(_ inputs: [Int8Tensor], _ x: (Int) -> UnsafePointer<Int8>, _ y: Int8Tensor, _ out: UnsafeMutablePointer<Int8>,
+             _ kernels: es_int8_kernel_table) {
+        // The kernel's input descriptors on the stack: no allocation per frame.
+        withUnsafeTemporaryAllocation(of: es_qs8_upsample_input.self, capacity: inputs.count) { descriptors in
+            for (i, input) in inputs.enumerated() {
+                descriptors[i] = es_qs8_upsample_input(x: x(input.id), h: input.height, w: input.width,
+                                                       zero_point: zeroPoints[i], multiplier: multipliers[i])
+            }
+            kernels.upsample_sum!(inputs.count, descriptors.baseAddress, y.height, y.width, y.channels, multipliers.baseAddress,
+                                  shift, bias.baseAddress, output, out)
         }
     }
 }

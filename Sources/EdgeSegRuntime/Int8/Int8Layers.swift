@@ -1,8 +1,8 @@
 import CEdgeSeg
 
-// The int8 layers: integer parameters viewed in place in the mapped model file, and the reference kernels
-// that define the results. Every layer reads one activation point and writes the next; the zero points and
-// clamps come from the file's activation table.
+// The int8 layers: integer parameters viewed in place in the mapped model file, and the kernels that compute
+// them on pointers into the session's arena. Every layer reads one activation point and writes the next; the
+// zero points and clamps come from the file's activation table.
 
 /// Where an activation lands: its zero point and the clamp (a ReLU clamps at the zero point).
 func outputRange(_ zeroPoint: Int32, relu: Bool = false) -> es_qs8_out {
@@ -30,17 +30,10 @@ struct Int8Linear {
         output = outputRange(try r.zeroPoint(out), relu: relu)
     }
 
-    func callAsFunction(_ x: [Int8], rows: Int) -> [Int8] {
-        var y = [Int8](repeating: 0, count: rows * outFeatures)
-        x.withUnsafeBufferPointer { xp in
-            y.withUnsafeMutableBufferPointer { yp in
-                // The GEMM chosen for this CPU: bit-identical to es_qs8_qc8w_gemm_rndnu_scalar.
-                es_int8_kernels().pointee.gemm!(rows, outFeatures, inFeatures, xp.baseAddress, inFeatures, inputZeroPoint,
-                                                weight.baseAddress, bias?.baseAddress, requant, output,
-                                                yp.baseAddress, outFeatures)
-            }
-        }
-        return y
+    /// Rows of x (inFeatures each) → rows of y (outFeatures each), with the GEMM chosen for this CPU.
+    func run(_ x: UnsafePointer<Int8>, rows: Int, _ y: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
+        kernels.gemm!(rows, outFeatures, inFeatures, x, inFeatures, inputZeroPoint, weight.baseAddress, bias?.baseAddress,
+                     requant, output, y, outFeatures)
     }
 }
 
@@ -71,19 +64,19 @@ struct Int8Conv2d {
         output = outputRange(try r.zeroPoint(out))
     }
 
-    func callAsFunction(_ x: Int8Map) -> Int8Map {
-        let shape = es_conv2d_shape(in_h: x.height, in_w: x.width, in_c: inChannels, out_c: outChannels,
-                                    kernel: kernel, stride: stride, pad: padding)
-        var y = Int8Map(height: es_conv2d_out_size(x.height, kernel, stride, padding),
-                        width: es_conv2d_out_size(x.width, kernel, stride, padding),
-                        channels: outChannels, zeroPoint: output.zero_point)
-        x.data.withUnsafeBufferPointer { xp in
-            y.data.withUnsafeMutableBufferPointer { yp in
-                es_qs8_qc8w_conv2d_nhwc_rndnu_scalar(shape, xp.baseAddress, inputZeroPoint, weight.baseAddress,
-                                                     bias.baseAddress, requant, output, yp.baseAddress)
-            }
-        }
-        return y
+    func shape(height: Int, width: Int) -> es_conv2d_shape {
+        es_conv2d_shape(in_h: height, in_w: width, in_c: inChannels, out_c: outChannels, kernel: kernel, stride: stride,
+                        pad: padding)
+    }
+
+    /// The output size for a height × width input.
+    func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        (es_conv2d_out_size(height, kernel, stride, padding), es_conv2d_out_size(width, kernel, stride, padding))
+    }
+
+    func run(_ x: UnsafePointer<Int8>, height: Int, width: Int, _ y: UnsafeMutablePointer<Int8>) {
+        es_qs8_qc8w_conv2d_nhwc_rndnu_scalar(shape(height: height, width: width), x, inputZeroPoint, weight.baseAddress,
+                                             bias.baseAddress, requant, output, y)
     }
 }
 
@@ -105,15 +98,8 @@ struct Int8DepthwiseConv3x3 {
         output = outputRange(try r.zeroPoint(out))
     }
 
-    func callAsFunction(_ x: [Int8], height: Int, width: Int) -> [Int8] {
-        var y = [Int8](repeating: 0, count: x.count)
-        x.withUnsafeBufferPointer { xp in
-            y.withUnsafeMutableBufferPointer { yp in
-                es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(height, width, channels, xp.baseAddress, inputZeroPoint,
-                                                          weight.baseAddress, bias.baseAddress, requant, output, yp.baseAddress)
-            }
-        }
-        return y
+    func run(_ x: UnsafePointer<Int8>, height: Int, width: Int, _ y: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
+        kernels.dwconv3x3!(height, width, channels, x, inputZeroPoint, weight.baseAddress, bias.baseAddress, requant, output, y)
     }
 }
 
@@ -139,17 +125,8 @@ struct Int8LayerNorm {
         output = outputRange(try r.zeroPoint(out))
     }
 
-    func callAsFunction(_ x: [Int8]) -> [Int8] {
-        var y = [Int8](repeating: 0, count: x.count)
-        x.withUnsafeBufferPointer { xp in
-            perChannel.withUnsafeBufferPointer { pp in
-                y.withUnsafeMutableBufferPointer { yp in
-                    es_qs8_layernorm_rndnu_scalar(x.count / channels, channels, xp.baseAddress, epsTerm, pp.baseAddress,
-                                                  output, yp.baseAddress)
-                }
-            }
-        }
-        return y
+    func run(_ x: UnsafePointer<Int8>, rows: Int, _ y: UnsafeMutablePointer<Int8>) {
+        perChannel.withUnsafeBufferPointer { es_qs8_layernorm_rndnu_scalar(rows, channels, x, epsTerm, $0.baseAddress, output, y) }
     }
 }
 
@@ -161,12 +138,8 @@ struct Int8Lookup {
         table = try r.int8(name, count: 256)
     }
 
-    func callAsFunction(_ x: [Int8]) -> [Int8] {
-        var y = [Int8](repeating: 0, count: x.count)
-        x.withUnsafeBufferPointer { xp in
-            y.withUnsafeMutableBufferPointer { yp in es_qs8_lut_scalar(x.count, xp.baseAddress, table.baseAddress, yp.baseAddress) }
-        }
-        return y
+    func run(_ x: UnsafePointer<Int8>, count: Int, _ y: UnsafeMutablePointer<Int8>) {
+        es_qs8_lut_scalar(count, x, table.baseAddress, y)
     }
 }
 
@@ -181,15 +154,7 @@ struct Int8Add {
         output = outputRange(try r.zeroPoint(out))
     }
 
-    func callAsFunction(_ a: [Int8], _ b: [Int8]) -> [Int8] {
-        var y = [Int8](repeating: 0, count: a.count)
-        a.withUnsafeBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                y.withUnsafeMutableBufferPointer { yp in
-                    es_qs8_vadd_rndnu_scalar(a.count, ap.baseAddress, bp.baseAddress, params, output, yp.baseAddress)
-                }
-            }
-        }
-        return y
+    func run(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, count: Int, _ y: UnsafeMutablePointer<Int8>) {
+        es_qs8_vadd_rndnu_scalar(count, a, b, params, output, y)
     }
 }

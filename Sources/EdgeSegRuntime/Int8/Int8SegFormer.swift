@@ -1,13 +1,15 @@
 import CEdgeSeg
 
 /// SegFormer in int8, run from an `.edgeseg` model file: integer arithmetic from the quantized input to the
-/// class map, bit-identical on every CPU. Weights are used in place in the mapped file.
+/// class map, bit-identical on every CPU. Weights are used in place in the mapped file. To run frames, make an
+/// `Int8Session` for the input size (one arena, no allocation per frame); `forward` is the one-off convenience.
 public final class Int8SegFormer {
     public let config: SegFormerConfig
     /// Scale and zero point of every activation point, as calibrated.
     public let activations: [String: QuantizationParameters]
+    /// The input's quantization: pixels are quantized with it before the first layer.
+    public let inputParameters: QuantizationParameters
     let file: ModelFile   // keeps the mapping that every layer points into alive
-    let input: QuantizationParameters
     let stages: [Int8EncoderStage]
     let decoder: Int8Decoder
 
@@ -16,7 +18,7 @@ public final class Int8SegFormer {
         self.file = file
         config = reader.config
         activations = reader.activations
-        input = try reader.parameters(ActivationPoint.input)
+        inputParameters = try reader.parameters(ActivationPoint.input)
         var stages: [Int8EncoderStage] = []
         for s in 0..<config.numStages { stages.append(try Int8EncoderStage(reader, stage: s, config: config)) }
         self.stages = stages
@@ -34,34 +36,41 @@ public final class Int8SegFormer {
         public var logits: Int8Map
     }
 
-    /// Runs the model on preprocessed pixels ([channels, height, width], as `preprocess` makes them). The
-    /// only float step is quantizing those pixels at the first layer; everything after is integer.
+    /// Runs the model once on preprocessed pixels ([channels, height, width], as `preprocess` makes them) in a
+    /// session made for their size, and copies the results out.
     public func forward(_ pixels: FloatTensor) throws(EdgeSegError) -> Output {
         guard pixels.shape.count == 3, pixels.shape[0] == config.numChannels else {
             throw EdgeSegError(.usage, "input has shape \(describeShape(pixels.shape)), expected [\(config.numChannels), height, width]")
         }
-        try checkInputSize(config, height: pixels.shape[1], width: pixels.shape[2])
-        var x = quantizeInput(pixels)
-        var outputs: [Int8Map] = []
-        for stage in stages {
-            x = stage(x)
-            outputs.append(x)
-        }
-        return Output(stages: outputs, logits: decoder(outputs))
+        let session = try Int8Session(model: self, height: pixels.shape[1], width: pixels.shape[2])
+        try session.run(pixels: pixels)
+        return Output(stages: session.stages.map { $0.copy() }, logits: session.logits.copy())
     }
 
-    /// q = clamp(round(x / s) + z), channels last.
-    func quantizeInput(_ pixels: FloatTensor) -> Int8Map {
-        let (c, h, w) = (pixels.shape[0], pixels.shape[1], pixels.shape[2])
-        var map = Int8Map(height: h, width: w, channels: c, zeroPoint: input.zeroPoint)
-        let inverse = 1 / input.scale
-        for ch in 0..<c {
-            for p in 0..<(h * w) {
-                let q = (Double(pixels.data[ch * h * w + p]) * inverse).rounded() + Double(input.zeroPoint)
-                map.data[p * c + ch] = Int8(max(-128, min(127, q)))
-            }
+    /// The memory plan of a session at `height`×`width` with `threads` threads, without allocating it.
+    public func memoryPlan(height: Int, width: Int, threads: Int = 1) throws(EdgeSegError) -> Int8MemoryPlan {
+        try Int8MemoryPlan(program: try program(height: height, width: width, workers: threads).program)
+    }
+
+    /// The forward at one input size as ops and buffers, with the tensors a session reads and writes.
+    func program(height: Int, width: Int, workers: Int) throws(EdgeSegError)
+        -> (program: Int8Program, input: Int8Tensor, stages: [Int8Tensor], logits: Int8Tensor) {
+        try checkInputSize(config, height: height, width: width)
+        var p = Int8Program(workers: workers)
+        var x = Int8Tensor(id: 0, height: 0, width: 0, channels: 0)
+        p.append(reading: []) { p in
+            x = p.tensor(ActivationPoint.input, height: height, width: width, channels: config.numChannels)
+            return .quantizeInput(output: x)
         }
-        return map
+        let input = x
+        var outputs: [Int8Tensor] = []
+        for stage in stages {
+            x = stage.emit(x, into: &p)
+            outputs.append(x)
+        }
+        let logits = decoder.emit(outputs, into: &p)
+        p.keepToEnd(outputs.map(\.id) + [logits.id])
+        return (p, input, outputs, logits)
     }
 }
 

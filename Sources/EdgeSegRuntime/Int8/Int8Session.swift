@@ -1,0 +1,251 @@
+import CEdgeSeg
+
+/// The int8 model ready to run at one input size: the program (ops in order), its memory plan, one arena that
+/// holds every activation and scratch buffer, and the worker threads. Everything is set up here; a frame
+/// (`run(image:)` or `run(pixels:)`, then `writeClassMap`) allocates nothing. Results stay in the arena until
+/// the next run.
+public final class Int8Session {
+    public let model: Int8SegFormer
+    public let height: Int
+    public let width: Int
+    /// Threads in all, the caller included.
+    public let threads: Int
+    public let memory: Int8MemoryPlan
+    let program: Int8Program
+    let kernels: es_int8_kernel_table
+    private let arena: UnsafeMutableRawPointer
+    private let allocation: UnsafeMutableRawPointer?   // the arena when the session allocated it
+    private let pool: OpaquePointer?
+    private let input: Int8Tensor
+    private let stageOutputs: [Int8Tensor]
+    private let logitsTensor: Int8Tensor
+    /// The op the workers are running, and its work split (rows or elements per unit).
+    private var current = 0
+    private var chunk = 0
+    /// Nanoseconds per op group over the runs since `resetTimings`, when `timing` is on.
+    public var timing = false
+    public private(set) var groupNanoseconds = [UInt64](repeating: 0, count: Int8OpGroup.allCases.count)
+
+    /// Plans the arena and allocates it: the session's one allocation of activation memory.
+    public convenience init(model: Int8SegFormer, height: Int, width: Int, threads: Int = 1) throws(EdgeSegError) {
+        try self.init(model: model, height: height, width: width, threads: threads, arena: nil)
+    }
+
+    /// Runs in `arena`, memory the caller owns (a static buffer on a microcontroller-style deployment); it must
+    /// outlive the session. Too small → an error that says how many bytes are needed.
+    public convenience init(model: Int8SegFormer, height: Int, width: Int, threads: Int = 1,
+                            arena: UnsafeMutableRawBufferPointer) throws(EdgeSegError) {
+        try self.init(model: model, height: height, width: width, threads: threads, arena: Optional(arena))
+    }
+
+    private init(model: Int8SegFormer, height: Int, width: Int, threads: Int,
+                 arena given: UnsafeMutableRawBufferPointer?) throws(EdgeSegError) {
+        guard threads >= 1 else { throw EdgeSegError(.usage, "threads must be at least 1, not \(threads)") }
+        let built = try model.program(height: height, width: width, workers: threads)
+        program = built.program
+        memory = try Int8MemoryPlan(program: built.program)
+        self.model = model
+        self.height = height
+        self.width = width
+        self.threads = threads
+        input = built.input
+        stageOutputs = built.stages
+        logitsTensor = built.logits
+        kernels = es_int8_kernels().pointee
+        let alignment = Int8MemoryPlan.alignment
+        if let given {
+            let base = Int(bitPattern: given.baseAddress)
+            let padding = (alignment - base % alignment) % alignment
+            guard let start = given.baseAddress, given.count >= padding + memory.arenaBytes else {
+                throw EdgeSegError(.usage, "the arena buffer has \(given.count) bytes; this model at \(height)x\(width) with \(threads) thread(s) needs \(memory.arenaBytes + padding) (\(memory.arenaBytes) from a \(alignment)-byte aligned address)")
+            }
+            arena = start + padding
+            allocation = nil
+        } else {
+            allocation = UnsafeMutableRawPointer.allocate(byteCount: max(memory.arenaBytes, 1), alignment: alignment)
+            arena = allocation!
+        }
+        if threads > 1 {
+            guard let pool = es_thread_pool_create(threads) else {
+                allocation?.deallocate()
+                throw EdgeSegError(.usage, "could not start \(threads - 1) worker thread(s)")
+            }
+            self.pool = pool
+        } else {
+            pool = nil
+        }
+    }
+
+    deinit {
+        if let pool { es_thread_pool_destroy(pool) }
+        allocation?.deallocate()
+    }
+
+    /// Runs the model on preprocessed pixels ([3, height, width] as `preprocess` makes them): quantizes them
+    /// into the arena (the only float step), then integer ops to the logits.
+    public func run(pixels: FloatTensor) throws(EdgeSegError) {
+        try quantize(pixels)
+        execute { _ in }
+    }
+
+    /// Like `run(pixels:)`, calling `observe` with each activation point's name and int8 values as soon as they
+    /// exist (per-layer error measurements).
+    public func run(pixels: FloatTensor, observe: (String, UnsafeBufferPointer<Int8>) -> Void) throws(EdgeSegError) {
+        try quantize(pixels)
+        execute { i in
+            let id = program.ops[i].output, name = memory.names[id]
+            if model.activations[name] != nil {
+                observe(name, UnsafeBufferPointer(start: tensor(id), count: memory.requests[id].size))
+            }
+        }
+    }
+
+    private func quantize(_ pixels: FloatTensor) throws(EdgeSegError) {
+        guard pixels.shape == [model.config.numChannels, height, width] else {
+            throw EdgeSegError(.usage, "input has shape \(describeShape(pixels.shape)), this session takes [\(model.config.numChannels), \(height), \(width)]")
+        }
+        let x = tensor(input.id), inverse = 1 / model.inputParameters.scale, zero = Double(model.inputParameters.zeroPoint)
+        let (c, plane) = (input.channels, height * width)
+        pixels.data.withUnsafeBufferPointer { p in
+            for ch in 0..<c {
+                for i in 0..<plane {
+                    let q = (Double(p[ch * plane + i]) * inverse).rounded() + zero
+                    x[i * c + ch] = Int8(max(-128, min(127, q)))
+                }
+            }
+        }
+    }
+
+    /// Runs the model on a picture of any size: resized to the session's size, normalised and quantized in one
+    /// pass (the same bits as `preprocess` then `run(pixels:)`), then the integer ops.
+    public func run(image: RGBImage) throws(EdgeSegError) {
+        guard model.config.numChannels == 3, image.width > 0, image.height > 0 else {
+            throw EdgeSegError(.usage, "a \(image.width)x\(image.height) RGB picture cannot feed a model with \(model.config.numChannels) input channels")
+        }
+        let p = model.inputParameters
+        image.pixels.withUnsafeBufferPointer { rgb in
+            imageNetMean.withUnsafeBufferPointer { mean in
+                imageNetStd.withUnsafeBufferPointer { std in
+                    es_f32_quantize_rgb8(rgb.baseAddress, image.height, image.width, height, width, mean.baseAddress,
+                                         std.baseAddress, 1 / p.scale, p.zeroPoint, tensor(input.id))
+                }
+            }
+        }
+        execute { _ in }
+    }
+
+    /// The int8 logits of the last run (1/4 of the input size), valid until the next run.
+    public var logits: Int8MapView { view(logitsTensor) }
+
+    /// Each encoder stage's output of the last run, valid until the next run.
+    public var stages: [Int8MapView] { stageOutputs.map(view) }
+
+    /// The class map of the last run at `height`×`width` (exact integer bilinear interpolation of the logits,
+    /// then argmax), into `labels` (height · width bytes).
+    public func writeClassMap(height: Int, width: Int, into labels: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(labels.count >= height * width && logitsTensor.channels <= 256, "class map buffer too small")
+        es_qs8_ibilinear_argmax_scalar(logitsTensor.height, logitsTensor.width, logitsTensor.channels,
+                                       tensor(logitsTensor.id), height, width, labels.baseAddress)
+    }
+
+    public func resetTimings() {
+        for g in groupNanoseconds.indices { groupNanoseconds[g] = 0 }
+    }
+
+    private func view(_ t: Int8Tensor) -> Int8MapView {
+        Int8MapView(height: t.height, width: t.width, channels: t.channels,
+                    zeroPoint: model.activations[memory.names[t.id]]?.zeroPoint ?? 0,
+                    data: UnsafeBufferPointer(start: tensor(t.id), count: t.count))
+    }
+
+    private func tensor(_ id: Int) -> UnsafeMutablePointer<Int8> {
+        (arena + memory.plan.offsets[id]).assumingMemoryBound(to: Int8.self)
+    }
+
+    /// Runs every op in order; `after(op)` follows each.
+    private func execute(after: (Int) -> Void) {
+        for i in program.ops.indices {
+            let start = timing ? es_monotonic_ns() : 0
+            run(op: i)
+            if timing { groupNanoseconds[program.ops[i].group.rawValue] += es_monotonic_ns() - start }
+            after(i)
+        }
+    }
+
+    private func run(op i: Int) {
+        switch program.ops[i] {
+        case .quantizeInput:
+            break   // written by run(pixels:) or run(image:) before the ops run
+        case .conv(let layer, let x, let y):
+            layer.run(tensor(x.id), height: x.height, width: x.width, tensor(y))
+        case .depthwise(let layer, let x, let y):
+            layer.run(tensor(x.id), height: x.height, width: x.width, tensor(y), kernels)
+        case .upsampleSum(let fuse, let inputs, let y):
+            fuse.run(inputs, { UnsafePointer(self.tensor($0)) }, y, tensor(y.id), kernels)
+        case .linear(_, _, let rows, _), .layerNorm(_, _, let rows, _):
+            parallel(op: i, items: rows, minimumChunk: 16)
+        case .lookup(_, _, let count, _), .add(_, _, _, let count, _):
+            parallel(op: i, items: count, minimumChunk: 4096)
+        case .attention(let core, _, _, _, let n, _, _, _):
+            current = i
+            chunk = 1
+            dispatch(units: core.units(queries: n))
+        }
+    }
+
+    /// Splits `items` rows or elements of op `i` into work units for the pool (about four per thread).
+    private func parallel(op i: Int, items: Int, minimumChunk: Int) {
+        current = i
+        chunk = max(minimumChunk, (items + 4 * threads - 1) / (4 * threads))
+        dispatch(units: (items + chunk - 1) / chunk)
+    }
+
+    private func dispatch(units: Int) {
+        guard let pool, units > 1 else {
+            for u in 0..<units { run(unit: u, worker: 0) }
+            return
+        }
+        es_thread_pool_run(pool, { context, unit, worker in
+            Unmanaged<Int8Session>.fromOpaque(context!).takeUnretainedValue().run(unit: Int(unit), worker: Int(worker))
+        }, Unmanaged.passUnretained(self).toOpaque(), units)
+    }
+
+    /// Work unit `u` of the current op, on thread `worker`.
+    private func run(unit u: Int, worker: Int) {
+        switch program.ops[current] {
+        case .linear(let layer, let x, let rows, let y):
+            let first = u * chunk, count = min(chunk, rows - first)
+            layer.run(tensor(x) + first * layer.inFeatures, rows: count, tensor(y) + first * layer.outFeatures, kernels)
+        case .layerNorm(let layer, let x, let rows, let y):
+            let first = u * chunk, count = min(chunk, rows - first)
+            layer.run(tensor(x) + first * layer.channels, rows: count, tensor(y) + first * layer.channels)
+        case .lookup(let layer, let x, let count, let y):
+            let first = u * chunk
+            layer.run(tensor(x) + first, count: min(chunk, count - first), tensor(y) + first)
+        case .add(let layer, let a, let b, let count, let y):
+            let first = u * chunk
+            layer.run(tensor(a) + first, tensor(b) + first, count: min(chunk, count - first), tensor(y) + first)
+        case .attention(let core, let q, let k, let v, let n, let m, let scratch, let y):
+            core.run(unit: u, q: tensor(q), k: tensor(k), v: tensor(v), queries: n, keys: m,
+                     scratch: UnsafeMutableRawPointer(tensor(scratch)) + worker * core.scratchBytes, y: tensor(y), kernels)
+        case .quantizeInput, .conv, .depthwise, .upsampleSum:
+            preconditionFailure("op \(current) is not split into units")
+        }
+    }
+}
+
+/// An int8 feature map in a session's arena (channels last), valid until the session's next run.
+public struct Int8MapView {
+    public let height: Int
+    public let width: Int
+    public let channels: Int
+    public let zeroPoint: Int32
+    public let data: UnsafeBufferPointer<Int8>
+
+    /// A copy that outlives the session's next run.
+    public func copy() -> Int8Map {
+        var map = Int8Map(height: height, width: width, channels: channels, zeroPoint: zeroPoint)
+        map.data = Array(data)
+        return map
+    }
+}
