@@ -68,6 +68,15 @@ typedef struct {
 
 es_int8_cpu_features es_int8_cpu_probe(void);
 
+// k×k convolution through kernels->gemm, bit for bit es_qs8_qc8w_conv2d_nhwc_rndnu_scalar (same arguments):
+// the patches of a fixed number of output pixels at a time are copied into scratch (taps outside the input
+// set to x_zero_point, which adds (z − z)·w = 0 like the reference's skipped taps) and multiplied by the
+// weights [out_c][k·k·in_c] in one GEMM call. scratch: es_qs8_conv2d_scratch_bytes(shape) bytes, any alignment.
+size_t es_qs8_conv2d_scratch_bytes(es_conv2d_shape shape);
+void es_qs8_qc8w_conv2d_nhwc_rndnu_gemm(const es_int8_kernel_table *kernels, es_conv2d_shape shape, const int8_t *x,
+                                        int32_t x_zero_point, const int8_t *w, const int32_t *bias,
+                                        const es_requant *requant, es_qs8_out out, int8_t *y, int8_t *scratch);
+
 #if defined(__x86_64__)
 // Same contract as es_qs8_qc8w_gemm_rndnu_scalar; callable only on CPUs with the named features.
 void es_qs8_qc8w_gemm_rndnu_avx2(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
@@ -76,6 +85,27 @@ void es_qs8_qc8w_gemm_rndnu_avx2(size_t m, size_t n, size_t k, const int8_t *a, 
 void es_qs8_qc8w_gemm_rndnu_avx512vnni(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
                                        int32_t a_zero_point, const int8_t *w, const int32_t *bias,
                                        const es_requant *requant, es_qs8_out out, int8_t *y, size_t y_stride);
+void es_qs8_qk_avx2(size_t nq, size_t nk, size_t d, const int8_t *q, size_t q_stride, int32_t q_zero_point,
+                    const int8_t *k, size_t k_stride, int32_t k_zero_point, int32_t *s, size_t s_stride);
+void es_qs8_qk_avx512vnni(size_t nq, size_t nk, size_t d, const int8_t *q, size_t q_stride, int32_t q_zero_point,
+                          const int8_t *k, size_t k_stride, int32_t k_zero_point, int32_t *s, size_t s_stride);
+void es_qu8_pv_avx2(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,
+                    size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
+void es_qu8_pv_avx512vnni(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,
+                          size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
+void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx2(size_t h, size_t w, size_t c, const int8_t *x, int32_t x_zero_point,
+                                             const int8_t *weights, const int32_t *bias, const es_requant *requant,
+                                             es_qs8_out out, int8_t *y);
+void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni(size_t h, size_t w, size_t c, const int8_t *x,
+                                                   int32_t x_zero_point, const int8_t *weights, const int32_t *bias,
+                                                   const es_requant *requant, es_qs8_out out, int8_t *y);
+void es_qs8_upsample_sum_rndnu_avx2(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
+                                    size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
+                                    es_qs8_out out, int8_t *y);
+// avx512f + avx512bw + avx512vl (no byte dot products in it); the avx512vnni table uses it.
+void es_qs8_upsample_sum_rndnu_avx512(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
+                                      size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
+                                      es_qs8_out out, int8_t *y);
 #endif
 
 #if defined(__aarch64__)

@@ -62,10 +62,10 @@ static const es_int8_kernel_table tables[] = {
     {ES_INT8_ISA_SCALAR, "scalar", es_qs8_qc8w_gemm_rndnu_scalar, es_qs8_qk_scalar, es_qu8_pv_scalar,
      es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar, es_qs8_upsample_sum_rndnu_scalar},
 #if defined(__x86_64__)
-    {ES_INT8_ISA_AVX2, "avx2", es_qs8_qc8w_gemm_rndnu_avx2, es_qs8_qk_scalar, es_qu8_pv_scalar,
-     es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar, es_qs8_upsample_sum_rndnu_scalar},
-    {ES_INT8_ISA_AVX512VNNI, "avx512vnni", es_qs8_qc8w_gemm_rndnu_avx512vnni, es_qs8_qk_scalar, es_qu8_pv_scalar,
-     es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar, es_qs8_upsample_sum_rndnu_scalar},
+    {ES_INT8_ISA_AVX2, "avx2", es_qs8_qc8w_gemm_rndnu_avx2, es_qs8_qk_avx2, es_qu8_pv_avx2,
+     es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx2, es_qs8_upsample_sum_rndnu_avx2},
+    {ES_INT8_ISA_AVX512VNNI, "avx512vnni", es_qs8_qc8w_gemm_rndnu_avx512vnni, es_qs8_qk_avx512vnni,
+     es_qu8_pv_avx512vnni, es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni, es_qs8_upsample_sum_rndnu_avx512},
 #endif
 #if defined(__aarch64__)
     // Depthwise conv and the upsample sum have no byte sums along a row, so SDOT adds nothing there; P·V
