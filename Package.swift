@@ -2,6 +2,7 @@
 // EdgeSeg: an int8 SegFormer runtime. Module layers (each only calls down):
 //   CEdgeSeg (C: kernels, libpng/libjpeg, POSIX shims)
 //   EdgeSegRuntime (ships to the Pi: no Foundation; builds with Embedded Swift)
+//   EdgeSegCapture (ships to the Pi: the camera loop, V4L2 capture, live view; no Foundation)
 //   EdgeSegImport (host: Hugging Face checkpoints, hub download)
 //   EdgeSegQuantize (host: calibration, float -> int8 quantizer), EdgeSegEval (host: metrics, data sets)
 //   edgeseg (host CLI)
@@ -27,22 +28,23 @@ let package = Package(
             name: "CEdgeSeg",
             exclude: ["kernels/int8/QUANTIZATION.md"],
             cSettings: kernelFlags,
-            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg"), .linkedLibrary("m")]
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg"), .linkedLibrary("m"), .linkedLibrary("v4l2")]
         ),
         .target(name: "EdgeSegRuntime", dependencies: ["CEdgeSeg"]),
         .target(name: "EdgeSegImport", dependencies: ["EdgeSegRuntime"]),
         .target(name: "EdgeSegQuantize", dependencies: ["EdgeSegRuntime", "EdgeSegImport"]),
         .target(name: "EdgeSegEval", dependencies: ["EdgeSegRuntime"]),
+        .target(name: "EdgeSegCapture", dependencies: ["EdgeSegRuntime"]),
         .executableTarget(
             name: "edgeseg",
             dependencies: [
-                "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval",
+                "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "EdgeSegTests",
-            dependencies: ["EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval"],
+            dependencies: ["EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture"],
             exclude: ["Fixtures"]
         ),
     ]

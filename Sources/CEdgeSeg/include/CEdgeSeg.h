@@ -1,9 +1,12 @@
 // Umbrella header of the C layer: kernels, image codecs and POSIX shims.
 #ifndef CEDGESEG_H
 #define CEDGESEG_H
+#include "es_camera.h"
 #include "es_clock.h"
+#include "es_console.h"
 #include "es_crc32c.h"
 #include "es_file.h"
+#include "es_frame.h"
 #include "es_image.h"
 #include "es_f32.h"
 #include "es_histogram.h"
@@ -11,5 +14,8 @@
 #include "es_int8_dispatch.h"
 #include "es_number.h"
 #include "es_path.h"
+#include "es_signal.h"
+#include "es_socket.h"
+#include "es_thread.h"
 #include "es_thread_pool.h"
 #endif

@@ -1,0 +1,20 @@
+#include "es_signal.h"
+
+#include <signal.h>
+#include <string.h>
+
+static volatile sig_atomic_t received;
+
+static void record(int sig) { received = sig; }
+
+void es_stop_signals_install(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = record;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int es_stop_signal_received(void) { return received; }

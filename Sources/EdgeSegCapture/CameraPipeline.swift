@@ -1,0 +1,114 @@
+import CEdgeSeg
+import EdgeSegRuntime
+
+/// Everything downstream of the frame source: the slot, the inference thread (model, overlays, saved
+/// files), the HTTP viewer and the stats. The source (camera or folder) runs on the calling thread and feeds
+/// `slot`; `finish()` drains the slot and stops the threads.
+final class CameraPipeline: @unchecked Sendable {
+    let options: CameraOptions
+    let slot = LatestFrameSlot()
+    let stats = PipelineStats()
+    private let segmenter: FrameSegmenter
+    private let palette: Palette
+    private let overlay: LatestOverlay
+    private var server: ViewerServer?
+    private var inferenceThread: WorkerThread?
+    private var serverThread: WorkerThread?
+    private let failureLock = Lock()
+    private var failure: EdgeSegError?
+    /// The number of the last frame saved (inference thread only).
+    private var lastSaved: Int?
+
+    init(_ options: CameraOptions) throws(EdgeSegError) {
+        self.options = options
+        let size = options.modelHeight.flatMap { h in options.modelWidth.map { (height: h, width: $0) } }
+        segmenter = try FrameSegmenter(modelPath: options.model, size: size)
+        guard segmenter.config.numLabels <= 256 else {
+            throw EdgeSegError(.usage, "\(options.model) has \(segmenter.config.numLabels) classes; masks hold at most 256")
+        }
+        palette = Palette(classCount: segmenter.config.numLabels)
+        overlay = LatestOverlay(watched: options.http != nil)
+        if let directory = options.saveDirectory {
+            let rc = es_make_directories(directory)
+            guard rc == 0 else {
+                throw EdgeSegError(.io, "--save-dir \(directory): cannot create: \(String(cString: es_strerror(rc)))")
+            }
+        }
+        if let address = options.http {
+            server = try ViewerServer(address, overlay: overlay, stats: stats,
+                                      title: "\(fileName(options.model)) (\(segmenter.precision))")
+        }
+        let modelSize = size.map { "\($0.height)x\($0.width)" } ?? "each frame's size"
+        say("model: \(options.model) (\(segmenter.precision), \(segmenter.config.numLabels) classes) at \(modelSize)")
+    }
+
+    /// Starts the inference and HTTP threads.
+    func start() throws(EdgeSegError) {
+        inferenceThread = try WorkerThread { [self] in runInference() }
+        if let server {
+            serverThread = try WorkerThread { server.serve() }
+            let host = options.http!.host.isEmpty ? "0.0.0.0" : options.http!.host
+            say("view: http://\(host):\(server.port)/")
+        }
+    }
+
+    /// The error that stopped the inference thread, if one did.
+    var inferenceFailure: EdgeSegError? { failureLock.withLock { failure } }
+
+    /// Lets the inference thread take the last frame, then stops everything and prints the summary.
+    func finish() {
+        slot.close()
+        inferenceThread?.join()
+        inferenceThread = nil
+        server?.stop()
+        serverThread?.join()
+        serverThread = nil
+        say(stats.wholeRun().summary)
+    }
+
+    /// Prints the stats line once a second has passed since the last one.
+    func reportIfDue() {
+        if let window = stats.closeWindowIfDue() { say(window.line) }
+    }
+
+    /// Hands a frame to the model: newest wins, the frame it replaces is counted as dropped.
+    func offer(_ frame: CapturedFrame) {
+        if slot.offer(frame) != nil { stats.recordPipelineDrop() }
+    }
+
+    private func runInference() {
+        while let frame = slot.take() {
+            do throws(EdgeSegError) {
+                try segment(frame)
+            } catch {
+                failureLock.withLock { failure = error }
+                slot.close()
+                return
+            }
+        }
+    }
+
+    private func segment(_ frame: CapturedFrame) throws(EdgeSegError) {
+        let labels = try segmenter.classMap(of: frame.image)
+        let now = monotonicNanoseconds()
+        stats.recordSegmented(latencyNanoseconds: now > frame.capturedAt ? now - frame.capturedAt : 0)
+        let save = options.saveDirectory != nil && (lastSaved.map { frame.number - $0 >= options.saveEvery } ?? true)
+        guard save || overlay.isWatched else { return }
+        let picture = try EdgeSegRuntime.overlay(frame.image, classIndices: labels, palette: palette)
+        overlay.publish(picture, number: frame.number)
+        if save, let directory = options.saveDirectory {
+            // savePNG writes a temporary file and renames it: a viewer never sees half a PNG.
+            try savePNG(picture, path: joinPath(directory, frame.name + ".overlay.png"))
+            try savePNG(classIndices: labels, width: frame.image.width, height: frame.image.height, palette: palette,
+                        path: joinPath(directory, frame.name + ".mask.png"))
+            lastSaved = frame.number
+            stats.recordSaved()
+        }
+    }
+}
+
+/// A line on stdout, flushed at once (the stats are watched live, often through a pipe).
+func say(_ line: String) { es_print_line(line) }
+
+/// A line on stderr.
+func complain(_ line: String) { es_write_stderr(line + "\n") }
