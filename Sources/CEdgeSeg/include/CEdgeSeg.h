@@ -18,4 +18,5 @@
 #include "es_socket.h"
 #include "es_thread.h"
 #include "es_thread_pool.h"
+#include "es_process.h"
 #endif
