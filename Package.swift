@@ -42,6 +42,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The Pi binary's commands (Foundation-free); Boards/build-pi.sh compiles it with Embedded Swift.
+        .executableTarget(name: "edgeseg-device", dependencies: ["EdgeSegRuntime", "EdgeSegCapture", "CEdgeSeg"]),
         .testTarget(
             name: "EdgeSegTests",
             dependencies: ["EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture"],

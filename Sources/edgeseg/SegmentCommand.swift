@@ -22,6 +22,12 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Where to write the classes blended over the image (PNG).")
     var overlay: String?
 
+    @Option(help: "int8 models: also write the raw int8 logits (ESLG header + bytes, as the device binary's --logits) to this file.")
+    var logits: String?
+
+    @Option(help: "A board profile by name, e.g. pi5 (an unknown name lists them): its input size applies when --size is not given.")
+    var board: String?
+
     @Flag(help: "Float models: run the decode head folded (stage linears merged into the fuse), as int8 models do; about half the MACs.")
     var foldedDecoder = false
 
@@ -32,9 +38,20 @@ struct SegmentCommand: ParsableCommand {
             guard config.numLabels <= 256 else {
                 throw EdgeSegError(.usage, "\(model) has \(config.numLabels) classes; masks hold at most 256")
             }
+            let boardSize = try board.map { name throws(EdgeSegError) in try BoardProfile.named(name) }.map { ($0.inputHeight, $0.inputWidth) }
             let image = try loadImage(path: input)
-            let pixels = try preprocess(image, size: size.map { ($0.height, $0.width) })
-            let labels = try network.classMap(pixels, height: image.height, width: image.width)
+            let pixels = try preprocess(image, size: size.map { ($0.height, $0.width) } ?? boardSize)
+            let labels: [UInt8]
+            if let logits {
+                guard case .int8(let int8Model) = network else {
+                    throw EdgeSegError(.usage, "--logits writes int8 logits: \(model) is a float model, give an .edgeseg file")
+                }
+                let output = try int8Model.forward(pixels)
+                try writeFileAtomically(logits, int8Model.logitsRecord(output).encoded)
+                labels = classMap(logits: output.logits, height: image.height, width: image.width)
+            } else {
+                labels = try network.classMap(pixels, height: image.height, width: image.width)
+            }
             let palette = Palette(classCount: config.numLabels)
             try savePNG(classIndices: labels, width: image.width, height: image.height, palette: palette, path: output)
             if let overlay {

@@ -1,0 +1,32 @@
+import EdgeSegRuntime
+
+/// Why a device command failed: the command line was wrong (exit status 2, with a hint to `help`), or the work
+/// itself failed (exit status 1: a file, model or image problem, named in the runtime's message).
+enum DeviceError: Error {
+    case usage(String)
+    case failed(EdgeSegError)
+
+    var exitStatus: Int32 {
+        switch self {
+        case .usage: 2
+        case .failed: 1
+        }
+    }
+
+    /// The one stderr line; `program` is how the binary was called, for the hint.
+    func message(program: String) -> String {
+        switch self {
+        case .usage(let text): "\(text) (see '\(program) help')"
+        case .failed(let error): error.message
+        }
+    }
+}
+
+/// Runs runtime work, turning its error into a command failure.
+func running<T>(_ work: () throws(EdgeSegError) -> T) throws(DeviceError) -> T {
+    do {
+        return try work()
+    } catch {
+        throw .failed(error)
+    }
+}

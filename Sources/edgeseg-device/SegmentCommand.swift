@@ -1,0 +1,73 @@
+import CEdgeSeg
+import EdgeSegRuntime
+
+/// `segment --model M.edgeseg IMAGE... [--size HxW] [--board NAME] [--out DIR] [--logits FILE]`: per image a
+/// class mask and an overlay, as the host's `edgeseg segment` writes them, and optionally the raw int8 logits.
+func runSegmentCommand(_ arguments: [String]) throws(DeviceError) {
+    let args = try ArgumentList(arguments, options: ["model", "size", "board", "out", "logits"])
+    let modelPath = try args.required("model")
+    let images = args.operands
+    guard !images.isEmpty else { throw .usage("segment needs at least one IMAGE") }
+    let stems = images.map(outputStem)
+    for (i, stem) in stems.enumerated() where stems[..<i].contains(stem) {
+        throw .usage("\(images[i]): another image also writes \(stem).mask.png; segment them in separate runs")
+    }
+    let board = try args.board()
+    let size = try args.size("size") ?? board.map { ($0.inputHeight, $0.inputWidth) }
+    let outDirectory = args.value("out") ?? "."
+    let logitsPath = args.value("logits")
+
+    try running { () throws(EdgeSegError) in
+        let model = try Int8SegFormer(path: modelPath)
+        let config = model.config
+        guard config.numLabels <= 256 else {
+            throw EdgeSegError(.usage, "\(modelPath) has \(config.numLabels) classes; masks hold at most 256")
+        }
+        let status = es_make_directories(outDirectory)
+        guard status == 0 else {
+            throw EdgeSegError(.io, "\(outDirectory): cannot create the output folder: \(String(cString: es_strerror(status)))")
+        }
+        let palette = Palette(classCount: config.numLabels)
+        var logitsBytes: [UInt8] = []
+        for (path, stem) in zip(images, stems) {
+            let image = try loadImage(path: path)
+            let start = es_monotonic_ns()
+            let pixels = try preprocess(image, size: size)
+            let output = try model.forward(pixels)
+            let labels = classMap(logits: output.logits, height: image.height, width: image.width)
+            let milliseconds = (es_monotonic_ns() - start) / 1_000_000
+            let maskPath = joinPath(outDirectory, stem + ".mask.png")
+            let overlayPath = joinPath(outDirectory, stem + ".overlay.png")
+            try savePNG(classIndices: labels, width: image.width, height: image.height, palette: palette, path: maskPath)
+            try savePNG(overlay(image, classIndices: labels, palette: palette), path: overlayPath)
+            if logitsPath != nil { logitsBytes += model.logitsRecord(output).encoded }
+            print("\(path) -> \(maskPath) + \(overlayPath) (int8 at \(pixels.shape[1])x\(pixels.shape[2]), isa \(int8KernelISA), \(milliseconds) ms)")
+            printClassShares(labels, names: config.labels)
+        }
+        if let logitsPath { try writeFileAtomically(logitsPath, logitsBytes) }
+    }
+}
+
+/// The file name without folder and extension: "a/b/0001TP_008550.png" → "0001TP_008550".
+private func outputStem(_ path: String) -> String {
+    let name = fileName(path)
+    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+    return String(name[..<dot])
+}
+
+/// One line per class present, largest share first, in tenths of a percent (Embedded Swift prints no floats).
+private func printClassShares(_ labels: [UInt8], names: [String]) {
+    var counts = [Int](repeating: 0, count: 256)
+    for l in labels { counts[Int(l)] += 1 }
+    let present = counts.indices.filter { counts[$0] > 0 }.sorted { counts[$0] > counts[$1] }
+    for c in present {
+        let tenths = (counts[c] * 1000 + labels.count / 2) / labels.count
+        let name = c < names.count ? names[c] : "class \(c)"
+        print("  \(padded(name, to: 14)) \(tenths / 10).\(tenths % 10) %")
+    }
+}
+
+func padded(_ text: String, to width: Int) -> String {
+    let length = text.count
+    return length >= width ? text : text + String(repeating: " ", count: width - length)
+}
