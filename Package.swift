@@ -44,9 +44,11 @@ let package = Package(
         ),
         // The Pi binary's commands (Foundation-free); Boards/build-pi.sh compiles it with Embedded Swift.
         .executableTarget(name: "edgeseg-device", dependencies: ["EdgeSegRuntime", "EdgeSegCapture", "CEdgeSeg"]),
+        // Test support: counts heap allocations (malloc interposed) for the zero-allocation tests.
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(
             name: "EdgeSegTests",
-            dependencies: ["EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture"],
+            dependencies: ["AllocationCounter", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture"],
             exclude: ["Fixtures"]
         ),
     ]

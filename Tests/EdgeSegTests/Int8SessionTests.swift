@@ -1,0 +1,93 @@
+import AllocationCounter
+import EdgeSegRuntime
+import Testing
+
+/// The int8 session on its static arena: no heap allocation per frame, a caller's buffer, and the same bits as
+/// the one-off forward.
+@Suite struct Int8SessionTests {
+    static let images = ["0001TP_008550", "0001TP_008580", "0001TP_008610"].map {
+        SharedAssets.path("assets/camvid/eval/images/\($0).png")
+    }
+
+    /// 100 frames after a warm-up (three camera-sized pictures in turn, resized, run, class map written into the
+    /// caller's buffer): not one heap allocation, on the calling thread or on the session's worker threads.
+    @Test(arguments: [1, 2])
+    func framesAllocateNothing(threads: Int) throws {
+        let model = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let pictures = try Self.images.map { try loadImage(path: $0) }
+        allocation_tracking_begin()
+        defer { allocation_tracking_end() }
+        allocation_tracking_new_threads(1)   // the session's workers
+        let session = try Int8Session(model: model, height: 96, width: 128, threads: threads)
+        allocation_tracking_new_threads(0)
+        let labels = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 360 * 480)
+        defer { labels.deallocate() }
+        for picture in pictures {   // warm-up: first calls may set up lazy runtime state
+            try session.run(image: picture)
+            session.writeClassMap(height: 360, width: 480, into: labels)
+        }
+        allocation_counting(1)
+        for frame in 0..<100 {
+            try session.run(image: pictures[frame % pictures.count])
+            session.writeClassMap(height: 360, width: 480, into: labels)
+        }
+        allocation_counting(0)
+        #expect(allocation_count() == 0, "\(allocation_count()) heap allocations in 100 frames with \(threads) thread(s)")
+    }
+
+    /// The counter sees allocations, so the test above can fail: one-off forwards allocate (their session).
+    @Test func counterSeesAllocations() throws {
+        let model = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let pixels = try preprocess(try loadImage(path: Self.images[0]), size: (96, 128))
+        allocation_tracking_begin()
+        defer { allocation_tracking_end() }
+        allocation_counting(1)
+        _ = try model.forward(pixels)
+        allocation_counting(0)
+        #expect(allocation_count() > 0)
+    }
+
+    /// The fused RGB → int8 input gives the bits of preprocess + quantize, and the session the bits of forward,
+    /// at 1 and 2 threads.
+    @Test func sessionMatchesForward() throws {
+        let model = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        for path in Self.images {
+            let picture = try loadImage(path: path)
+            let expected = try model.forward(try preprocess(picture, size: (96, 128)))
+            for threads in [1, 2] {
+                let session = try Int8Session(model: model, height: 96, width: 128, threads: threads)
+                try session.run(image: picture)
+                #expect(Array(session.logits.data) == expected.logits.data, "\(path), \(threads) thread(s)")
+                for s in expected.stages.indices { #expect(Array(session.stages[s].data) == expected.stages[s].data) }
+                var labels = [UInt8](repeating: 0, count: 360 * 480)
+                labels.withUnsafeMutableBufferPointer { session.writeClassMap(height: 360, width: 480, into: $0) }
+                #expect(labels == classMap(logits: expected.logits, height: 360, width: 480))
+            }
+        }
+    }
+
+    /// A caller's buffer: one byte short → an error naming the bytes needed; exactly enough (from any
+    /// alignment) → the same results as a session that allocates its own arena.
+    @Test func callerProvidedArena() throws {
+        let model = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let needed = try model.memoryPlan(height: 64, width: 96).arenaBytes
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: needed + 64, alignment: 64)
+        defer { buffer.deallocate() }
+        let misaligned = UnsafeMutableRawBufferPointer(rebasing: buffer[3..<(3 + needed + 61)])   // 61 bytes to the next line
+        do {
+            _ = try Int8Session(model: model, height: 64, width: 96, arena: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<(needed - 1)]))
+            Issue.record("a buffer one byte short was accepted")
+        } catch {
+            #expect(error.kind == .usage)
+            #expect(error.message.contains("\(needed)"), "\(error.message)")
+        }
+        let picture = try loadImage(path: Self.images[1])
+        let own = try Int8Session(model: model, height: 64, width: 96)
+        try own.run(image: picture)
+        for arena in [UnsafeMutableRawBufferPointer(rebasing: buffer[0..<needed]), misaligned] {
+            let session = try Int8Session(model: model, height: 64, width: 96, arena: arena)
+            try session.run(image: picture)
+            #expect(Array(session.logits.data) == Array(own.logits.data))
+        }
+    }
+}
