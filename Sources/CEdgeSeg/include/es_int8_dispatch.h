@@ -122,6 +122,8 @@ void es_qs8_qk_neondot(size_t nq, size_t nk, size_t d, const int8_t *q, size_t q
                        const int8_t *k, size_t k_stride, int32_t k_zero_point, int32_t *s, size_t s_stride);
 void es_qu8_pv_neon(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,
                     size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
+void es_qu8_pv_neondot(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,
+                       size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
 void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon(size_t h, size_t w, size_t c, const int8_t *x, int32_t x_zero_point,
                                              const int8_t *weights, const int32_t *bias, const es_requant *requant,
                                              es_qs8_out out, int8_t *y);

@@ -68,11 +68,11 @@ static const es_int8_kernel_table tables[] = {
      es_qu8_pv_avx512vnni, es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni, es_qs8_upsample_sum_rndnu_avx512},
 #endif
 #if defined(__aarch64__)
-    // Depthwise conv and the upsample sum have no byte sums along a row, so SDOT adds nothing there; P·V
-    // sums down the columns of V (SDOT would need V transposed), so it keeps its NEON version too for now.
+    // Depthwise conv and the upsample sum have no byte sums along a row, so SDOT adds nothing there and
+    // neondot keeps their NEON versions.
     {ES_INT8_ISA_NEON, "neon", es_qs8_qc8w_gemm_rndnu_neon, es_qs8_qk_neon, es_qu8_pv_neon,
      es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon, es_qs8_upsample_sum_rndnu_neon},
-    {ES_INT8_ISA_NEONDOT, "neondot", es_qs8_qc8w_gemm_rndnu_neondot, es_qs8_qk_neondot, es_qu8_pv_neon,
+    {ES_INT8_ISA_NEONDOT, "neondot", es_qs8_qc8w_gemm_rndnu_neondot, es_qs8_qk_neondot, es_qu8_pv_neondot,
      es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon, es_qs8_upsample_sum_rndnu_neon},
 #endif
 };
