@@ -1,0 +1,206 @@
+import CEdgeSeg
+import Testing
+
+/// The SIMD Q·Kᵀ, P·V, depthwise 3×3 and upsample-sum kernels against their scalar references, bit for bit,
+/// on every ISA this CPU has (each table's kernels are called directly, so one process covers them all), and
+/// the convolution through the table's GEMM against the scalar convolution. Outputs are compared whole,
+/// including the gaps a stride leaves, which must keep their sentinel.
+@Suite struct Int8SimdOpTests {
+    /// The x86 SIMD ISAs: each runs where the probe reports it; one it reports but cannot run is an issue.
+    static let isas: [(String, es_int8_isa)] = [("avx2", ES_INT8_ISA_AVX2), ("avx512vnni", ES_INT8_ISA_AVX512VNNI)]
+
+    static func tables(sourceLocation: SourceLocation = #_sourceLocation) -> [es_int8_kernel_table] {
+        let features = es_int8_cpu_probe()
+        let reported = ["avx2": features.avx2 != 0, "avx512vnni": features.avx512vnni != 0]
+        return isas.compactMap { name, isa in
+            let table = Int8SimdKernelTests.table(isa)
+            if table == nil && reported[name] == true {
+                Issue.record("the probe reports \(name) but there is no table for it", sourceLocation: sourceLocation)
+            }
+            return table
+        }
+    }
+
+    static func expectSame<T: Equatable>(_ got: [T], _ expected: [T], _ what: String,
+                                         sourceLocation: SourceLocation = #_sourceLocation) {
+        guard got != expected else { return }
+        let i = got.indices.first { got[$0] != expected[$0] }!
+        Issue.record("\(what): [\(i)] = \(got[i]), scalar \(expected[i])", sourceLocation: sourceLocation)
+    }
+
+    /// Sizes around the vector widths (8, 16, 32, 64 lanes) and the kernels' blocks (128 and 256 columns,
+    /// reduction chunks of 64).
+    static let sizes = [1, 3, 8, 15, 16, 17, 31, 33, 64, 65, 129, 257]
+
+    /// A zero point: random, or at an extreme.
+    static func zeroPoint(_ extreme: Bool, _ rng: inout SeededGenerator) -> Int32 {
+        extreme ? (Bool.random(using: &rng) ? -128 : 127) : Int32.random(in: -128...127, using: &rng)
+    }
+
+    /// Codes: random, or all −128 or all 127 (the largest products).
+    static func codes(_ count: Int, _ fill: Int8?, _ rng: inout SeededGenerator) -> [Int8] {
+        fill.map { [Int8](repeating: $0, count: count) } ?? Int8Test.codes(count, &rng)
+    }
+
+    static let fills: [Int8?] = [nil, -128, 127]
+
+    /// Every (rows, columns, reduction) triple of `sizes` within a work budget, each with each fill.
+    static func shapes() -> [(Int, Int, Int)] {
+        var shapes: [(Int, Int, Int)] = []
+        for a in sizes { for b in sizes { for c in sizes where a * b * c <= 300_000 { shapes.append((a, b, c)) } } }
+        return shapes
+    }
+
+    @Test func qkMatchesScalar() {
+        var rng = SeededGenerator(seed: 0x91C)
+        for table in Self.tables() {
+            let name = String(cString: table.name)
+            for (nq, nk, d) in Self.shapes() {
+                for fill in Self.fills {
+                    let qStride = d + Int.random(in: 0...5, using: &rng), kStride = d + Int.random(in: 0...5, using: &rng)
+                    let sStride = nk + Int.random(in: 0...3, using: &rng)
+                    let kFill = fill.map { Bool.random(using: &rng) ? $0 : ~$0 }  // products of either sign at the extremes
+                    let q = Self.codes(nq * qStride, fill, &rng), k = Self.codes(nk * kStride, kFill, &rng)
+                    let zq = Self.zeroPoint(fill != nil, &rng), zk = Self.zeroPoint(fill != nil, &rng)
+                    var expected = [Int32](repeating: 0x5A5A_5A5A, count: nq * sStride), got = expected
+                    es_qs8_qk_scalar(nq, nk, d, q, qStride, zq, k, kStride, zk, &expected, sStride)
+                    table.qk!(nq, nk, d, q, qStride, zq, k, kStride, zk, &got, sStride)
+                    Self.expectSame(got, expected, "\(name) qk nq \(nq) nk \(nk) d \(d) zq \(zq) zk \(zk)")
+                }
+            }
+        }
+    }
+
+    /// P·V adds onto accumulators that already hold a previous key tile's sums.
+    @Test func pvAccumulatesLikeScalar() {
+        var rng = SeededGenerator(seed: 0x9F)
+        for table in Self.tables() {
+            let name = String(cString: table.name)
+            for (nq, nk, d) in Self.shapes() {
+                for fill in Self.fills {
+                    let pStride = nk + Int.random(in: 0...5, using: &rng), vStride = d + Int.random(in: 0...5, using: &rng)
+                    let oStride = d + Int.random(in: 0...3, using: &rng)
+                    let p = Self.codes(nq * pStride, fill.map { ~$0 }, &rng).map { UInt8(bitPattern: $0) }
+                    let v = Self.codes(nk * vStride, fill, &rng), zv = Self.zeroPoint(fill != nil, &rng)
+                    var expected = (0..<nq * oStride).map { _ in Int32.random(in: -(1 << 20)...(1 << 20), using: &rng) }
+                    var got = expected
+                    es_qu8_pv_scalar(nq, nk, d, p, pStride, v, vStride, zv, &expected, oStride)
+                    table.pv!(nq, nk, d, p, pStride, v, vStride, zv, &got, oStride)
+                    Self.expectSame(got, expected, "\(name) pv nq \(nq) nk \(nk) d \(d) zv \(zv)")
+                }
+            }
+        }
+    }
+
+    /// Per-channel requantization from a multiplier list: tiny (shift capped) to saturating.
+    static func requants(_ count: Int, _ rng: inout SeededGenerator) -> [es_requant] {
+        (0..<count).map { _ in
+            Int8Test.requant(Int8SimdKernelTests.multipliers.randomElement(using: &rng)! * Double.random(in: 1...1.99, using: &rng))
+        }
+    }
+
+    /// An output range: full, or a ReLU clamp from the zero point up.
+    static func outputRange(_ rng: inout SeededGenerator) -> es_qs8_out {
+        let zy = Int32.random(in: -128...127, using: &rng)
+        return es_qs8_out(zero_point: zy, min: Bool.random(using: &rng) ? zy : -128, max: 127)
+    }
+
+    @Test func depthwiseConvMatchesScalar() {
+        var rng = SeededGenerator(seed: 0xD3)
+        let maps = [(1, 1), (1, 5), (2, 3), (3, 3), (5, 8), (9, 4)]
+        let channels = [1, 7, 15, 16, 17, 32, 33, 48, 100, 256, 257, 300]
+        for table in Self.tables() {
+            let name = String(cString: table.name)
+            for (h, w) in maps {
+                for c in channels {
+                    for fill in Self.fills {
+                        let x = Self.codes(h * w * c, fill, &rng), weights = Self.codes(9 * c, fill, &rng)
+                        let zx = Self.zeroPoint(fill != nil, &rng)
+                        let bias = Bool.random(using: &rng) ? (0..<c).map { _ in Int32.random(in: -(1 << 24)...(1 << 24), using: &rng) } : nil
+                        let requant = Self.requants(c, &rng), out = Self.outputRange(&rng)
+                        var expected = [Int8](repeating: 0, count: h * w * c), got = expected
+                        es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(h, w, c, x, zx, weights, bias, requant, out, &expected)
+                        table.dwconv3x3!(h, w, c, x, zx, weights, bias, requant, out, &got)
+                        Self.expectSame(got, expected, "\(name) dwconv \(h)x\(w)x\(c) zx \(zx) bias \(bias != nil)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Four inputs upsampled to out_h×out_w: the same size (taps exact), about 2×, 4×, and an odd size
+    /// (sometimes larger than the output), with scale ratios from 20 (extreme codes saturate) to 10^-4
+    /// (multipliers from 2^30 down to about 2^17) and a bias.
+    @Test func upsampleSumMatchesScalar() {
+        var rng = SeededGenerator(seed: 0x0515)
+        let outputs = [(1, 1), (4, 4), (7, 5), (8, 12), (13, 9)]
+        let channels = [1, 5, 15, 16, 17, 33, 64, 100]
+        for table in Self.tables() {
+            let name = String(cString: table.name)
+            for (oh, ow) in outputs {
+                for c in channels {
+                    for fill in Self.fills {
+                        let sizes = [(oh, ow), ((oh + 1) / 2, (ow + 1) / 2), ((oh + 3) / 4, (ow + 3) / 4),
+                                     (Int.random(in: 1...oh + 2, using: &rng), Int.random(in: 1...ow + 2, using: &rng))]
+                        let maps = sizes.map { Self.codes($0.0 * $0.1 * c, fill, &rng) }
+                        let zeroPoints = sizes.map { _ in Self.zeroPoint(fill != nil, &rng) }
+                        let scales = sizes.map { _ in Int8Test.scale(1e-4, 1, &rng) }
+                        let outScale = Int8Test.scale(0.05, 1, &rng)
+                        let bias = (0..<c).map { _ in Float.random(in: -0.5...0.5, using: &rng) }
+                        var multipliers = [Int32](repeating: 0, count: sizes.count), shift: Int32 = 0
+                        var biasQ = [Int64](repeating: 0, count: c)
+                        guard es_qs8_upsample_sum_init(sizes.count, scales, outScale, c, bias, &multipliers, &shift, &biasQ) == 0 else {
+                            Issue.record("upsample_sum_init failed for scales \(scales) → \(outScale)")
+                            continue
+                        }
+                        let out = Self.outputRange(&rng)
+                        var expected = [Int8](repeating: 0, count: oh * ow * c), got = expected
+                        maps.withUnsafeBufferPointers { pointers in
+                            let inputs = sizes.indices.map { i in
+                                es_qs8_upsample_input(x: pointers[i], h: sizes[i].0, w: sizes[i].1, zero_point: zeroPoints[i],
+                                                      multiplier: multipliers[i])
+                            }
+                            es_qs8_upsample_sum_rndnu_scalar(inputs.count, inputs, oh, ow, c, multipliers, shift, biasQ, out, &expected)
+                            table.upsample_sum!(inputs.count, inputs, oh, ow, c, multipliers, shift, biasQ, out, &got)
+                        }
+                        Self.expectSame(got, expected, "\(name) upsample-sum →\(oh)x\(ow)x\(c) inputs \(sizes) shift \(shift)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every SegFormer convolution (patch embeddings 7×7 s4 p3 and 3×3 s2 p1, spatial reductions k = s = 8,
+    /// 4, 2) at small sizes, plus odd ones: inputs not a multiple of the stride, smaller than the kernel
+    /// (all but the padding), and output pixel counts around the tile of 32. On every table, scalar included,
+    /// and with the scratch exactly es_qs8_conv2d_scratch_bytes: the guard bytes after it stay untouched.
+    @Test func convThroughGemmMatchesScalarConv() {
+        var rng = SeededGenerator(seed: 0xC0DE)
+        // (kernel, stride, pad, in_c, out_c)
+        let convs = [(7, 4, 3, 3, 32), (3, 2, 1, 32, 64), (3, 2, 1, 64, 160), (3, 2, 1, 160, 256),
+                     (8, 8, 0, 32, 32), (4, 4, 0, 64, 64), (2, 2, 0, 160, 160), (3, 2, 1, 5, 7), (1, 1, 0, 3, 5)]
+        let inputs = [(16, 16), (9, 13), (3, 2), (24, 40), (33, 17)]
+        let tables = [Int8SimdKernelTests.table(ES_INT8_ISA_SCALAR)!] + Self.tables()
+        for (kernel, stride, pad, inC, outC) in convs {
+            for (inH, inW) in inputs where inH + 2 * pad >= kernel && inW + 2 * pad >= kernel {
+                let shape = es_conv2d_shape(in_h: inH, in_w: inW, in_c: inC, out_c: outC, kernel: kernel, stride: stride, pad: pad)
+                let outCount = es_conv2d_out_size(inH, kernel, stride, pad) * es_conv2d_out_size(inW, kernel, stride, pad) * outC
+                let x = Int8Test.codes(inH * inW * inC, &rng), w = Int8Test.codes(outC * kernel * kernel * inC, &rng)
+                let zx = Int32.random(in: -128...127, using: &rng)
+                let bias = (0..<outC).map { _ in Int32.random(in: -(1 << 20)...(1 << 20), using: &rng) }
+                let requant = Self.requants(outC, &rng), out = Self.outputRange(&rng)
+                var expected = [Int8](repeating: 0, count: outCount)
+                es_qs8_qc8w_conv2d_nhwc_rndnu_scalar(shape, x, zx, w, bias, requant, out, &expected)
+                let scratchBytes = es_qs8_conv2d_scratch_bytes(shape), guardBytes = 64
+                for var table in tables {
+                    var scratch = [Int8](repeating: 0x5A, count: scratchBytes + guardBytes)
+                    var got = [Int8](repeating: 0, count: outCount)
+                    es_qs8_qc8w_conv2d_nhwc_rndnu_gemm(&table, shape, x, zx, w, bias, requant, out, &got, &scratch)
+                    let what = "\(String(cString: table.name)) conv \(inH)x\(inW)x\(inC) k\(kernel) s\(stride) p\(pad) → \(outC)"
+                    Self.expectSame(got, expected, what)
+                    #expect(scratch[scratchBytes...].allSatisfy { $0 == 0x5A }, "\(what): wrote past the scratch")
+                }
+            }
+        }
+    }
+}
