@@ -63,6 +63,19 @@ static inline void es_store_s8_upto16(int8_t *y, int8x16_t v, size_t count) {
     }
 }
 
+// count (<= 16) int32 of p as 4 int32x4 (zeros after them), and back.
+static inline void es_load_s32_upto16(const int32_t *p, size_t count, int32x4_t v[4]) {
+    int32_t buf[16] = {0};
+    memcpy(buf, p, count * sizeof *p);
+    for (int q = 0; q < 4; q++) v[q] = vld1q_s32(buf + 4 * q);
+}
+
+static inline void es_store_s32_upto16(int32_t *p, size_t count, const int32x4_t v[4]) {
+    int32_t buf[16];
+    for (int q = 0; q < 4; q++) vst1q_s32(buf + 4 * q, v[q]);
+    memcpy(p, buf, count * sizeof *p);
+}
+
 // Four int32 lanes (already within [-128, 127]) as four int8.
 static inline int8x8_t es_narrow_s32x4(int32x4_t v) {
     int16x4_t h = vmovn_s32(v);

@@ -9,19 +9,6 @@
 
 enum { MR = 4 };
 
-// o row chunk (count <= 16 channels) as 4 int32x4.
-static inline void load_o(const int32_t *o, size_t count, int32x4_t acc[4]) {
-    int32_t buf[16] = {0};
-    memcpy(buf, o, count * sizeof *o);
-    for (int q = 0; q < 4; q++) acc[q] = vld1q_s32(buf + 4 * q);
-}
-
-static inline void store_o(int32_t *o, size_t count, const int32x4_t acc[4]) {
-    int32_t buf[16];
-    for (int q = 0; q < 4; q++) vst1q_s32(buf + 4 * q, acc[q]);
-    memcpy(o, buf, count * sizeof *o);
-}
-
 // Value row j's chunk minus the zero point, as two int16x8.
 static inline void load_v(const int8_t *v, size_t count, int16x8_t zv, int16x8_t vv[2]) {
     int8x16_t x = es_load_s8_upto16(v, count);
@@ -50,7 +37,7 @@ void es_qu8_pv_neon(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_s
         for (size_t c0 = 0; c0 < d; c0 += 16) {
             size_t cn = d - c0 < 16 ? d - c0 : 16;
             int32x4_t acc[MR][4];
-            for (size_t r = 0; r < MR; r++) load_o(o + (i0 + (r < mr ? r : mr - 1)) * o_stride + c0, cn, acc[r]);
+            for (size_t r = 0; r < MR; r++) es_load_s32_upto16(o + (i0 + (r < mr ? r : mr - 1)) * o_stride + c0, cn, acc[r]);
             int16x8_t vv[2], pw[MR];
             size_t j = 0;
             for (; j + 8 <= nk; j += 8) {
@@ -62,7 +49,7 @@ void es_qu8_pv_neon(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_s
                 for (size_t r = 0; r < MR; r++) pw[r] = vdupq_n_s16(pr[r][j]);
                 ES_PV_LANE(0);
             }
-            for (size_t r = 0; r < mr; r++) store_o(o + (i0 + r) * o_stride + c0, cn, acc[r]);
+            for (size_t r = 0; r < mr; r++) es_store_s32_upto16(o + (i0 + r) * o_stride + c0, cn, acc[r]);
         }
     }
 }

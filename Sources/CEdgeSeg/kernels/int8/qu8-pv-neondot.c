@@ -12,19 +12,6 @@
 
 enum { MR = 4 };
 
-// o row chunk (count <= 16 channels) as 4 int32x4, and back.
-static inline void load_o(const int32_t *o, size_t count, int32x4_t acc[4]) {
-    int32_t buf[16] = {0};
-    memcpy(buf, o, count * sizeof *o);
-    for (int q = 0; q < 4; q++) acc[q] = vld1q_s32(buf + 4 * q);
-}
-
-static inline void store_o(int32_t *o, size_t count, const int32x4_t acc[4]) {
-    int32_t buf[16];
-    for (int q = 0; q < 4; q++) vst1q_s32(buf + 4 * q, acc[q]);
-    memcpy(o, buf, count * sizeof *o);
-}
-
 // Weights p[0..count) (count <= 16) as p − 128; missing keys get 0.
 static inline int8x16_t load_biased_weights(const uint8_t *p, size_t count) {
     uint8_t buf[16];
@@ -94,7 +81,7 @@ ES_NEONDOT void es_qu8_pv_neondot(size_t nq, size_t nk, size_t d, const uint8_t 
             for (size_t r = 0; r < MR; r++) {
                 size_t i = i0 + (r < mr ? r : mr - 1);
                 pr[r] = p + i * p_stride;
-                load_o(o + i * o_stride + c0, cn, acc[r]);
+                es_load_s32_upto16(o + i * o_stride + c0, cn, acc[r]);
                 // + 128·Σ v − z_v·Σ_j p[i,j]
                 int32_t row = (int32_t)(0u - (uint32_t)v_zero_point * weight_sum(pr[r], nk));
                 for (int q = 0; q < 4; q++) acc[r][q] = vaddq_s32(acc[r][q], vaddq_s32(column[q], vdupq_n_s32(row)));
@@ -108,7 +95,7 @@ ES_NEONDOT void es_qu8_pv_neondot(size_t nq, size_t nk, size_t d, const uint8_t 
                 ES_PV_DOT_GROUP(2);
                 ES_PV_DOT_GROUP(3);
             }
-            for (size_t r = 0; r < mr; r++) store_o(o + (i0 + r) * o_stride + c0, cn, acc[r]);
+            for (size_t r = 0; r < mr; r++) es_store_s32_upto16(o + (i0 + r) * o_stride + c0, cn, acc[r]);
         }
     }
 }
