@@ -15,8 +15,8 @@ extern void *__libc_memalign(size_t alignment, size_t size);
 extern void __libc_free(void *p);
 
 static _Thread_local int tracked;
+static _Thread_local int inherit;  // per thread: only the test's own thread hands tracking to its new threads
 static atomic_int counting;
-static atomic_int inherit;
 static atomic_long count;
 
 static void note(void) {
@@ -25,7 +25,7 @@ static void note(void) {
 
 void allocation_tracking_begin(void) { tracked = 1; }
 void allocation_tracking_end(void) { tracked = 0; }
-void allocation_tracking_new_threads(int on) { atomic_store(&inherit, on); }
+void allocation_tracking_new_threads(int on) { inherit = on; }
 
 void allocation_counting(int on) {
     if (on) atomic_store(&count, 0);
@@ -86,7 +86,7 @@ static void *tracked_thread(void *p) {
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *argument) {
     static int (*real)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
     if (!real) real = (int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *))dlsym(RTLD_NEXT, "pthread_create");
-    if (!tracked || !atomic_load(&inherit)) return real(thread, attr, start, argument);
+    if (!tracked || !inherit) return real(thread, attr, start, argument);
     thread_start *s = __libc_malloc(sizeof *s);
     if (!s) return EAGAIN;
     s->start = start;

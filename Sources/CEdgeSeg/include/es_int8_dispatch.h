@@ -77,6 +77,13 @@ void es_qs8_qc8w_conv2d_nhwc_rndnu_gemm(const es_int8_kernel_table *kernels, es_
                                         int32_t x_zero_point, const int8_t *w, const int32_t *bias,
                                         const es_requant *requant, es_qs8_out out, int8_t *y, int8_t *scratch);
 
+// The same convolution as independent work items for threads: es_qs8_conv2d_tiles(shape) tiles of output
+// pixels, tile t writing its pixels of y (the whole output map) with its own scratch.
+size_t es_qs8_conv2d_tiles(es_conv2d_shape shape);
+void es_qs8_qc8w_conv2d_nhwc_rndnu_gemm_tile(const es_int8_kernel_table *kernels, es_conv2d_shape shape, size_t tile,
+                                             const int8_t *x, int32_t x_zero_point, const int8_t *w, const int32_t *bias,
+                                             const es_requant *requant, es_qs8_out out, int8_t *y, int8_t *scratch);
+
 #if defined(__x86_64__)
 // Same contract as es_qs8_qc8w_gemm_rndnu_scalar; callable only on CPUs with the named features.
 void es_qs8_qc8w_gemm_rndnu_avx2(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,

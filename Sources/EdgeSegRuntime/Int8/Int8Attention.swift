@@ -52,7 +52,9 @@ struct Int8EfficientAttention {
             var reduced = x
             p.append(reading: [x.id]) { p in
                 reduced = p.tensor(point(.reduction), height: size.height, width: size.width, channels: c)
-                return .conv(reduction.conv, input: x, output: reduced.id)
+                let scratch = p.scratch("stage\(stage + 1).block\(index + 1).reduction.scratch",
+                                        bytesPerWorker: reduction.conv.scratchBytes(height: x.height, width: x.width))
+                return .conv(reduction.conv, input: x, scratch: scratch, output: reduced.id)
             }
             p.append(reading: [reduced.id]) { p in
                 keysIn = p.tensor(point(.reductionNorm), height: size.height, width: size.width, channels: c)

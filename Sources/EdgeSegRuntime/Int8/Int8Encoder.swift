@@ -126,7 +126,9 @@ struct Int8EncoderStage {
         var embedded = input, x = input
         p.append(reading: [input.id]) { p in
             embedded = p.tensor(ActivationPoint.patchEmbedding(stage), height: size.height, width: size.width, channels: ch)
-            return .conv(patchEmbedding, input: input, output: embedded.id)
+            let scratch = p.scratch("stage\(stage + 1).patch_embedding.scratch",
+                                    bytesPerWorker: patchEmbedding.scratchBytes(height: input.height, width: input.width))
+            return .conv(patchEmbedding, input: input, scratch: scratch, output: embedded.id)
         }
         p.append(reading: [embedded.id]) { p in
             x = p.tensor(ActivationPoint.patchNorm(stage), height: size.height, width: size.width, channels: ch)

@@ -74,9 +74,16 @@ struct Int8Conv2d {
         (es_conv2d_out_size(height, kernel, stride, padding), es_conv2d_out_size(width, kernel, stride, padding))
     }
 
-    func run(_ x: UnsafePointer<Int8>, height: Int, width: Int, _ y: UnsafeMutablePointer<Int8>) {
-        es_qs8_qc8w_conv2d_nhwc_rndnu_scalar(shape(height: height, width: width), x, inputZeroPoint, weight.baseAddress,
-                                             bias.baseAddress, requant, output, y)
+    /// im2col scratch per thread for a height × width input.
+    func scratchBytes(height: Int, width: Int) -> Int { es_qs8_conv2d_scratch_bytes(shape(height: height, width: width)) }
+
+    /// Work items: tiles of output pixels, each one GEMM call (bit for bit the scalar reference convolution).
+    func tiles(height: Int, width: Int) -> Int { es_qs8_conv2d_tiles(shape(height: height, width: width)) }
+
+    func run(tile: Int, _ x: UnsafePointer<Int8>, height: Int, width: Int, _ y: UnsafeMutablePointer<Int8>,
+             scratch: UnsafeMutablePointer<Int8>, _ kernels: UnsafePointer<es_int8_kernel_table>) {
+        es_qs8_qc8w_conv2d_nhwc_rndnu_gemm_tile(kernels, shape(height: height, width: width), tile, x, inputZeroPoint,
+                                                weight.baseAddress, bias.baseAddress, requant, output, y, scratch)
     }
 }
 

@@ -15,7 +15,7 @@ struct Int8Tensor {
 /// buffers).
 enum Int8Op {
     case quantizeInput(output: Int8Tensor)
-    case conv(Int8Conv2d, input: Int8Tensor, output: Int)
+    case conv(Int8Conv2d, input: Int8Tensor, scratch: Int, output: Int)
     case linear(Int8Linear, input: Int, rows: Int, output: Int)
     case layerNorm(Int8LayerNorm, input: Int, rows: Int, output: Int)
     case depthwise(Int8DepthwiseConv3x3, input: Int8Tensor, output: Int)
@@ -28,7 +28,7 @@ enum Int8Op {
     var output: Int {
         switch self {
         case .quantizeInput(let y), .upsampleSum(_, _, let y): y.id
-        case .conv(_, _, let y), .linear(_, _, _, let y), .layerNorm(_, _, _, let y), .depthwise(_, _, let y),
+        case .conv(_, _, _, let y), .linear(_, _, _, let y), .layerNorm(_, _, _, let y), .depthwise(_, _, let y),
              .lookup(_, _, _, let y), .add(_, _, _, _, let y), .attention(_, _, _, _, _, _, _, let y): y
         }
     }

@@ -12,7 +12,8 @@ public final class Int8Session {
     public let threads: Int
     public let memory: Int8MemoryPlan
     let program: Int8Program
-    let kernels: es_int8_kernel_table
+    /// The kernels chosen for this CPU (static storage in CEdgeSeg).
+    let kernels: UnsafePointer<es_int8_kernel_table>
     private let arena: UnsafeMutableRawPointer
     private let allocation: UnsafeMutableRawPointer?   // the arena when the session allocated it
     private let pool: OpaquePointer?
@@ -51,7 +52,7 @@ public final class Int8Session {
         input = built.input
         stageOutputs = built.stages
         logitsTensor = built.logits
-        kernels = es_int8_kernels().pointee
+        kernels = es_int8_kernels()
         let alignment = Int8MemoryPlan.alignment
         if let given {
             let base = Int(bitPattern: given.baseAddress)
@@ -176,12 +177,14 @@ public final class Int8Session {
         switch program.ops[i] {
         case .quantizeInput:
             break   // written by run(pixels:) or run(image:) before the ops run
-        case .conv(let layer, let x, let y):
-            layer.run(tensor(x.id), height: x.height, width: x.width, tensor(y))
+        case .conv(let layer, let x, _, _):
+            current = i
+            chunk = 1
+            dispatch(units: layer.tiles(height: x.height, width: x.width))
         case .depthwise(let layer, let x, let y):
-            layer.run(tensor(x.id), height: x.height, width: x.width, tensor(y), kernels)
+            layer.run(tensor(x.id), height: x.height, width: x.width, tensor(y), kernels.pointee)
         case .upsampleSum(let fuse, let inputs, let y):
-            fuse.run(inputs, { UnsafePointer(self.tensor($0)) }, y, tensor(y.id), kernels)
+            fuse.run(inputs, { UnsafePointer(self.tensor($0)) }, y, tensor(y.id), kernels.pointee)
         case .linear(_, _, let rows, _), .layerNorm(_, _, let rows, _):
             parallel(op: i, items: rows, minimumChunk: 16)
         case .lookup(_, _, let count, _), .add(_, _, _, let count, _):
@@ -215,7 +218,7 @@ public final class Int8Session {
         switch program.ops[current] {
         case .linear(let layer, let x, let rows, let y):
             let first = u * chunk, count = min(chunk, rows - first)
-            layer.run(tensor(x) + first * layer.inFeatures, rows: count, tensor(y) + first * layer.outFeatures, kernels)
+            layer.run(tensor(x) + first * layer.inFeatures, rows: count, tensor(y) + first * layer.outFeatures, kernels.pointee)
         case .layerNorm(let layer, let x, let rows, let y):
             let first = u * chunk, count = min(chunk, rows - first)
             layer.run(tensor(x) + first * layer.channels, rows: count, tensor(y) + first * layer.channels)
@@ -227,8 +230,12 @@ public final class Int8Session {
             layer.run(tensor(a) + first, tensor(b) + first, count: min(chunk, count - first), tensor(y) + first)
         case .attention(let core, let q, let k, let v, let n, let m, let scratch, let y):
             core.run(unit: u, q: tensor(q), k: tensor(k), v: tensor(v), queries: n, keys: m,
-                     scratch: UnsafeMutableRawPointer(tensor(scratch)) + worker * core.scratchBytes, y: tensor(y), kernels)
-        case .quantizeInput, .conv, .depthwise, .upsampleSum:
+                     scratch: UnsafeMutableRawPointer(tensor(scratch)) + worker * core.scratchBytes, y: tensor(y), kernels.pointee)
+        case .conv(let layer, let x, let scratch, let y):
+            let bytes = layer.scratchBytes(height: x.height, width: x.width)
+            layer.run(tile: u, tensor(x.id), height: x.height, width: x.width, tensor(y), scratch: tensor(scratch) + worker * bytes,
+                      kernels)
+        case .quantizeInput, .depthwise, .upsampleSum:
             preconditionFailure("op \(current) is not split into units")
         }
     }

@@ -31,16 +31,26 @@ static void copy_patch(es_conv2d_shape s, const int8_t *x, int8_t zero, size_t o
     }
 }
 
+size_t es_qs8_conv2d_tiles(es_conv2d_shape s) {
+    size_t pixels = es_conv2d_out_size(s.in_h, s.kernel, s.stride, s.pad) * es_conv2d_out_size(s.in_w, s.kernel, s.stride, s.pad);
+    return (pixels + TILE - 1) / TILE;
+}
+
+void es_qs8_qc8w_conv2d_nhwc_rndnu_gemm_tile(const es_int8_kernel_table *kernels, es_conv2d_shape s, size_t tile,
+                                             const int8_t *x, int32_t x_zero_point, const int8_t *w, const int32_t *bias,
+                                             const es_requant *requant, es_qs8_out out, int8_t *y, int8_t *scratch) {
+    size_t out_w = es_conv2d_out_size(s.in_w, s.kernel, s.stride, s.pad);
+    size_t pixels = es_conv2d_out_size(s.in_h, s.kernel, s.stride, s.pad) * out_w;
+    size_t patch = s.kernel * s.kernel * s.in_c, p0 = tile * TILE;
+    size_t n = pixels - p0 < TILE ? pixels - p0 : TILE;
+    for (size_t t = 0; t < n; t++)
+        copy_patch(s, x, (int8_t)x_zero_point, (p0 + t) / out_w, (p0 + t) % out_w, scratch + t * patch);
+    kernels->gemm(n, s.out_c, patch, scratch, patch, x_zero_point, w, bias, requant, out, y + p0 * s.out_c, s.out_c);
+}
+
 void es_qs8_qc8w_conv2d_nhwc_rndnu_gemm(const es_int8_kernel_table *kernels, es_conv2d_shape s, const int8_t *x,
                                         int32_t x_zero_point, const int8_t *w, const int32_t *bias,
                                         const es_requant *requant, es_qs8_out out, int8_t *y, int8_t *scratch) {
-    size_t out_w = es_conv2d_out_size(s.in_w, s.kernel, s.stride, s.pad);
-    size_t pixels = es_conv2d_out_size(s.in_h, s.kernel, s.stride, s.pad) * out_w;
-    size_t patch = s.kernel * s.kernel * s.in_c;
-    for (size_t p0 = 0; p0 < pixels; p0 += TILE) {
-        size_t n = pixels - p0 < TILE ? pixels - p0 : TILE;
-        for (size_t t = 0; t < n; t++)
-            copy_patch(s, x, (int8_t)x_zero_point, (p0 + t) / out_w, (p0 + t) % out_w, scratch + t * patch);
-        kernels->gemm(n, s.out_c, patch, scratch, patch, x_zero_point, w, bias, requant, out, y + p0 * s.out_c, s.out_c);
-    }
+    for (size_t tile = 0, tiles = es_qs8_conv2d_tiles(s); tile < tiles; tile++)
+        es_qs8_qc8w_conv2d_nhwc_rndnu_gemm_tile(kernels, s, tile, x, x_zero_point, w, bias, requant, out, y, scratch);
 }
