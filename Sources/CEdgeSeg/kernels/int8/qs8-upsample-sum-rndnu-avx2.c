@@ -1,9 +1,9 @@
 // es_qs8_upsample_sum_rndnu_scalar with AVX2, 16 channels at a time in int32 lanes. The reference's Q22
 // value Σ_ab (x_ab − z)·wx_b·wy_a is computed as Σ_ab x_ab·W_ab − z·2^22 (the four corner weights
-// W_ab = wx_b·wy_a <= 2^22 sum to exactly 2^22; every partial sum stays below 2^30), which is the same
+// W_ab = wx_b·wy_a <= 2^22 sum to exactly 2^22, so |Σ x·W| <= 2^29 and |z·2^22| <= 2^29), which is the same
 // integer; then the reference's round half up to Q11 (+1024, arithmetic shift), times the input's multiplier
-// in int64, and after all inputs one rounding shift by shift + 11, zero point and clamp in int64. A corner
-// pixel that is an input pixel itself (both fractions 0, e.g. an input already at the output size) takes
+// in int64, and after all inputs one rounding shift by shift + 11, zero point and clamp in int64. An output
+// pixel that lands on an input pixel (both fractions 0, e.g. an input already at the output size) takes
 // the shortcut (x − z)·2^11, the same value. The taps are es_bilinear_tap's, once per pixel and input.
 #if defined(__x86_64__)
 #include "es-int8-x86.h"
