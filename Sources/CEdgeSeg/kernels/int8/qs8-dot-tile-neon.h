@@ -1,6 +1,10 @@
 // Inner products of 4 int8 rows with 4 int8 rows (a 4×4 tile of a GEMM or of Q·Kᵀ) on NEON, two ways:
-//  - ARMv8.0 (Cortex-A72): SMULL multiplies 8 byte pairs into int16 (|a·b| <= 2^14 fits, even −128·−128),
-//    SADALP adds neighbouring products into the int32 lanes. Two instructions per 8 products.
+//  - ARMv8.0 (Cortex-A72), XNNPACK's "mlal" scheme made exact for −128·−128: SMULL + SMLAL2 put the sum of
+//    two byte products in each int16 lane, and UADALP adds neighbouring lanes into the int32 accumulators
+//    (one UADALP, which issues every other cycle on the A72, per 16 products instead of two SADALPs). Two
+//    products lie in [−2·128·127, 2·128²] = [−32512, 32768], one value too many for int16; starting the lane
+//    at 32512 (a MOV) shifts them to [0, 65280], an exact uint16. The 2·32512 each step adds to every int32
+//    lane is subtracted up front.
 //  - ARMv8.2 dot product (Cortex-A76): SDOT adds groups of 4 byte products into int32 lanes, one
 //    instruction per 16 products.
 // The products are of the raw codes, without zero points: callers subtract z·Σ(row) after (modulo 2^32,
@@ -18,16 +22,19 @@ static inline int32x4_t es_dot_tile_fold(const int32x4_t acc[ES_DOT_TILE]) {
     return vpaddq_s32(vpaddq_s32(acc[0], acc[1]), vpaddq_s32(acc[2], acc[3]));
 }
 
-// One step of 16 k: acc[r][c] lanes += products of av[r] and bv[c].
+// One step of 16 k: acc[r][c] lanes += products of av[r] and bv[c] (plus a constant excess, see es_dot_method).
 typedef void es_dot_step_fn(int32x4_t acc[ES_DOT_TILE][ES_DOT_TILE], const int8x16_t av[ES_DOT_TILE],
                             const int8x16_t bv[ES_DOT_TILE]);
 
-static inline void es_dot_step_smull(int32x4_t acc[ES_DOT_TILE][ES_DOT_TILE], const int8x16_t av[ES_DOT_TILE],
-                                     const int8x16_t bv[ES_DOT_TILE]) {
+enum { ES_DOT_MLAL_START = 32512 };  // int16 lane start: two byte products + this fit uint16
+
+static inline void es_dot_step_mlal(int32x4_t acc[ES_DOT_TILE][ES_DOT_TILE], const int8x16_t av[ES_DOT_TILE],
+                                    const int8x16_t bv[ES_DOT_TILE]) {
+    const int16x8_t start = vdupq_n_s16(ES_DOT_MLAL_START);
     for (int r = 0; r < ES_DOT_TILE; r++) {
         for (int c = 0; c < ES_DOT_TILE; c++) {
-            acc[r][c] = vpadalq_s16(acc[r][c], vmull_s8(vget_low_s8(av[r]), vget_low_s8(bv[c])));
-            acc[r][c] = vpadalq_s16(acc[r][c], vmull_high_s8(av[r], bv[c]));
+            int16x8_t pair = vmlal_high_s8(vmlal_s8(start, vget_low_s8(av[r]), vget_low_s8(bv[c])), av[r], bv[c]);
+            acc[r][c] = vreinterpretq_s32_u32(vpadalq_u16(vreinterpretq_u32_s32(acc[r][c]), vreinterpretq_u16_s16(pair)));
         }
     }
 }
@@ -38,14 +45,25 @@ ES_NEONDOT static inline void es_dot_step_sdot(int32x4_t acc[ES_DOT_TILE][ES_DOT
         for (int c = 0; c < ES_DOT_TILE; c++) acc[r][c] = vdotq_s32(acc[r][c], av[r], bv[c]);
 }
 
-// The 4×4 tile's products: sums[r] lane c = Σ_{p<k} a[r][p] · b[c][p]. Inlined into each kernel with its
-// step, so the step is a direct (inlined) call there.
+// A step and what it adds to every int32 lane besides the products.
+typedef struct {
+    es_dot_step_fn *step;
+    uint32_t excess;
+} es_dot_method;
+
+#define ES_DOT_MLAL ((es_dot_method){es_dot_step_mlal, 2 * ES_DOT_MLAL_START})
+#define ES_DOT_SDOT ((es_dot_method){es_dot_step_sdot, 0})
+
+// The 4×4 tile's products: sums[r] lane c = Σ_{p<k} a[r][p] · b[c][p] (modulo 2^32). Inlined into each kernel
+// with a constant method, so the step is a direct (inlined) call there.
 __attribute__((always_inline)) static inline void es_dot_tile(size_t k, const int8_t *const a[ES_DOT_TILE],
                                                               const int8_t *const b[ES_DOT_TILE],
-                                                              int32x4_t sums[ES_DOT_TILE], es_dot_step_fn *step) {
+                                                              int32x4_t sums[ES_DOT_TILE], es_dot_method method) {
+    es_dot_step_fn *step = method.step;
+    const int32x4_t start = vdupq_n_s32((int32_t)(0u - method.excess * (uint32_t)((k + 15) / 16)));
     int32x4_t acc[ES_DOT_TILE][ES_DOT_TILE];
     for (int r = 0; r < ES_DOT_TILE; r++)
-        for (int c = 0; c < ES_DOT_TILE; c++) acc[r][c] = vdupq_n_s32(0);
+        for (int c = 0; c < ES_DOT_TILE; c++) acc[r][c] = start;
     int8x16_t av[ES_DOT_TILE], bv[ES_DOT_TILE];
     size_t p = 0;
     for (; p + 16 <= k; p += 16) {

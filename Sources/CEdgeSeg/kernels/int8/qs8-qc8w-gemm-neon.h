@@ -1,4 +1,4 @@
-// es_qs8_qc8w_gemm_rndnu_scalar on NEON, for either dot-tile step (qs8-dot-tile-neon.h):
+// es_qs8_qc8w_gemm_rndnu_scalar on NEON, for either dot-tile method (qs8-dot-tile-neon.h):
 //   Σ (a − z_a)·w = Σ a·w − z_a·Σ w,
 // with bias − z_a·Σ w computed once per channel block (modulo 2^32: exact, as the reference's sum fits
 // int32). Channels are taken in blocks whose weights (NC·k bytes) stay in L2 while every row passes over
@@ -15,7 +15,7 @@ enum { ES_GEMM_NEON_NC = 256 };
 __attribute__((always_inline)) static inline void es_qs8_qc8w_gemm_neon(
     size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride, int32_t a_zero_point, const int8_t *w,
     const int32_t *bias, const es_requant *requant, es_qs8_out out, int8_t *y, size_t y_stride,
-    es_dot_step_fn *step) {
+    es_dot_method method) {
     int32_t base[ES_GEMM_NEON_NC] = {0};
     for (size_t jb = 0; jb < n; jb += ES_GEMM_NEON_NC) {
         size_t nb = n - jb < ES_GEMM_NEON_NC ? n - jb : ES_GEMM_NEON_NC;
@@ -32,7 +32,7 @@ __attribute__((always_inline)) static inline void es_qs8_qc8w_gemm_neon(
                 for (size_t c = 0; c < ES_DOT_TILE; c++) wr[c] = es_tile_row(w, k, j0, c, jb + nb);
                 size_t nr = jb + nb - j0 < ES_DOT_TILE ? jb + nb - j0 : ES_DOT_TILE;
                 int32x4_t sums[ES_DOT_TILE];
-                es_dot_tile(k, ar, wr, sums, step);
+                es_dot_tile(k, ar, wr, sums, method);
                 int32x4_t b = vld1q_s32(base + (j0 - jb)), multiplier, shift;
                 es_load_requant_x4(requant + j0, nr, &multiplier, &shift);
                 for (size_t r = 0; r < mr; r++) {

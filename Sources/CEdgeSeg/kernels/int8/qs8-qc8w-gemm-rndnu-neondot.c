@@ -7,6 +7,6 @@ ES_NEONDOT void es_qs8_qc8w_gemm_rndnu_neondot(size_t m, size_t n, size_t k, con
                                                int32_t a_zero_point, const int8_t *w, const int32_t *bias,
                                                const es_requant *requant, es_qs8_out out, int8_t *y,
                                                size_t y_stride) {
-    es_qs8_qc8w_gemm_neon(m, n, k, a, a_stride, a_zero_point, w, bias, requant, out, y, y_stride, es_dot_step_sdot);
+    es_qs8_qc8w_gemm_neon(m, n, k, a, a_stride, a_zero_point, w, bias, requant, out, y, y_stride, ES_DOT_SDOT);
 }
 #endif

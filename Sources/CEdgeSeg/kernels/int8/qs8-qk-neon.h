@@ -1,4 +1,4 @@
-// es_qs8_qk_scalar on NEON, for either dot-tile step (qs8-dot-tile-neon.h), expanding both zero points:
+// es_qs8_qk_scalar on NEON, for either dot-tile method (qs8-dot-tile-neon.h), expanding both zero points:
 //   Σ (q − z_q)(k − z_k) = Σ q·k − z_k·Σ q − z_q·Σ k + d·z_q·z_k   (modulo 2^32; the true sum fits int32).
 // Keys are taken in blocks of NC with their part of the correction on the stack; 4×4 tiles inside (edge
 // tiles repeat the last query or key, only the valid scores are stored).
@@ -12,7 +12,7 @@ enum { ES_QK_NEON_NC = 256 };
 
 __attribute__((always_inline)) static inline void es_qs8_qk_neon_tiles(
     size_t nq, size_t nk, size_t d, const int8_t *q, size_t q_stride, int32_t q_zero_point, const int8_t *k,
-    size_t k_stride, int32_t k_zero_point, int32_t *s, size_t s_stride, es_dot_step_fn *step) {
+    size_t k_stride, int32_t k_zero_point, int32_t *s, size_t s_stride, es_dot_method method) {
     const uint32_t zq = (uint32_t)q_zero_point, zk = (uint32_t)k_zero_point;
     int32_t key_term[ES_QK_NEON_NC] = {0};  // d·z_q·z_k − z_q·Σ k_j
     for (size_t jb = 0; jb < nk; jb += ES_QK_NEON_NC) {
@@ -32,7 +32,7 @@ __attribute__((always_inline)) static inline void es_qs8_qk_neon_tiles(
                 for (size_t c = 0; c < ES_DOT_TILE; c++) kr[c] = es_tile_row(k, k_stride, j0, c, jb + nb);
                 size_t nr = jb + nb - j0 < ES_DOT_TILE ? jb + nb - j0 : ES_DOT_TILE;
                 int32x4_t sums[ES_DOT_TILE];
-                es_dot_tile(d, qr, kr, sums, step);
+                es_dot_tile(d, qr, kr, sums, method);
                 int32x4_t kt = vld1q_s32(key_term + (j0 - jb));
                 for (size_t r = 0; r < mr; r++) {
                     int32_t scores[ES_DOT_TILE];

@@ -7,6 +7,6 @@ ES_NEONDOT void es_qs8_qk_neondot(size_t nq, size_t nk, size_t d, const int8_t *
                                   int32_t q_zero_point, const int8_t *k, size_t k_stride, int32_t k_zero_point,
                                   int32_t *s, size_t s_stride) {
     es_qs8_qk_neon_tiles(nq, nk, d, q, q_stride, q_zero_point, k, k_stride, k_zero_point, s, s_stride,
-                         es_dot_step_sdot);
+                         ES_DOT_SDOT);
 }
 #endif
