@@ -73,6 +73,6 @@ for target in "${MODULES[@]}"; do
 done
 
 aarch64-linux-gnu-gcc -static-pie -s -Wl,--gc-sections -o "$OUT/edgeseg-aarch64" "${SWIFT_OBJECTS[@]}" "$OUT"/c/*.o \
-  -L"$LIBDIR" -lpng16 -lz -ljpeg -lv4l2 -lv4lconvert -lm -lpthread \
+  -L"$LIBDIR" -lv4l2 -lv4lconvert -lpng16 -ljpeg -lz -lm -lpthread \
   "$SWIFT_EMBEDDED_LIB/libswiftUnicodeDataTables.a" 2>"$OUT/link.log" || { cat "$OUT/link.log" >&2; fail "link failed"; }
 echo "$OUT/edgeseg-aarch64 ($(stat -c %s "$OUT/edgeseg-aarch64") bytes)"

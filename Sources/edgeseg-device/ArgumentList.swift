@@ -59,6 +59,13 @@ struct ArgumentList {
         return (h, w)
     }
 
+    /// A positive whole number (a thread count), if given.
+    func count(_ name: String) throws(DeviceError) -> Int? {
+        guard let text = value(name) else { return nil }
+        guard let n = Int(text), n >= 1, n <= 256 else { throw .usage("--\(name) \(text): expected a whole number from 1 to 256") }
+        return n
+    }
+
     /// The board profile `--board` names, if given.
     func board() throws(DeviceError) -> BoardProfile? {
         guard let name = value("board") else { return nil }

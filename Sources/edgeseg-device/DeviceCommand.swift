@@ -11,8 +11,9 @@ func runDevice(_ arguments: [String]) -> Int32 {
         switch command {
         case "segment": try runSegmentCommand(rest)
         case "info": try runInfoCommand(rest)
+        case "bench": try runBenchCommand(rest)
         case "help", "--help", "-h": print(deviceUsage(program))
-        default: throw .usage("unknown command '\(command)'; commands: segment, info, help")
+        default: throw .usage("unknown command '\(command)'; commands: segment, info, bench, help")
         }
         return 0
     } catch {
@@ -26,12 +27,15 @@ func deviceUsage(_ program: String) -> String {
     return """
         \(program): int8 SegFormer segmentation on the device.
 
-          \(program) segment --model M.edgeseg IMAGE... [--size HxW] [--board NAME] [--out DIR] [--logits FILE]
-              Writes DIR/NAME.mask.png (palette PNG of class indices) and DIR/NAME.overlay.png per image
-              (DIR defaults to .); --logits writes their raw int8 logits to FILE, a record per image. The input size is
-              --size, else the board's, else the image's own.
+          \(program) segment --model M.edgeseg IMAGE... [--size HxW] [--board NAME] [--threads N] [--out DIR]
+                  [--logits FILE]
+              Writes DIR/NAME.mask.png (palette PNG of class indices) and DIR/NAME.overlay.png per image (DIR
+              defaults to .); --logits writes their raw int8 logits to FILE, a record per image. The input size
+              is --size, else the board's, else the image's own; threads --threads, else the board's, else 1.
           \(program) info [--model M.edgeseg] [--board NAME]
               The model's summary, and the int8 kernels (isa) this CPU runs.
+          \(program) bench --model M.edgeseg IMAGE [--size HxW] [--board NAME] [--threads N] [--frames N]
+              Times the per-frame work (resize, int8 model, class map) on one image, 5 frames by default.
 
         Boards: \(boards). Exit status: 0 done, 1 failed (file, model, image), 2 wrong command line.
         """

@@ -1,10 +1,11 @@
 import CEdgeSeg
 import EdgeSegRuntime
 
-/// `segment --model M.edgeseg IMAGE... [--size HxW] [--board NAME] [--out DIR] [--logits FILE]`: per image a
-/// class mask and an overlay, as the host's `edgeseg segment` writes them, and optionally the raw int8 logits.
+/// `segment --model M.edgeseg IMAGE... [--size HxW] [--board NAME] [--threads N] [--out DIR] [--logits FILE]`:
+/// per image a class mask and an overlay, as the host's `edgeseg segment` writes them, and optionally the raw
+/// int8 logits. Runs an `Int8Session` (one arena, the board's worker threads) per input size.
 func runSegmentCommand(_ arguments: [String]) throws(DeviceError) {
-    let args = try ArgumentList(arguments, options: ["model", "size", "board", "out", "logits"])
+    let args = try ArgumentList(arguments, options: ["model", "size", "board", "threads", "out", "logits"])
     let modelPath = try args.required("model")
     let images = args.operands
     guard !images.isEmpty else { throw .usage("segment needs at least one IMAGE") }
@@ -14,6 +15,7 @@ func runSegmentCommand(_ arguments: [String]) throws(DeviceError) {
     }
     let board = try args.board()
     let size = try args.size("size") ?? board.map { ($0.inputHeight, $0.inputWidth) }
+    let threads = try args.count("threads") ?? board?.threads ?? 1
     let outDirectory = args.value("out") ?? "."
     let logitsPath = args.value("logits")
 
@@ -28,20 +30,25 @@ func runSegmentCommand(_ arguments: [String]) throws(DeviceError) {
             throw EdgeSegError(.io, "\(outDirectory): cannot create the output folder: \(String(cString: es_strerror(status)))")
         }
         let palette = Palette(classCount: config.numLabels)
+        var session: Int8Session?
         var logitsBytes: [UInt8] = []
         for (path, stem) in zip(images, stems) {
             let image = try loadImage(path: path)
+            let (height, width) = size ?? (image.height, image.width)
+            if session == nil || session!.height != height || session!.width != width {
+                session = try Int8Session(model: model, height: height, width: width, threads: threads)
+            }
             let start = es_monotonic_ns()
-            let pixels = try preprocess(image, size: size)
-            let output = try model.forward(pixels)
-            let labels = classMap(logits: output.logits, height: image.height, width: image.width)
+            try session!.run(image: image)
+            var labels = [UInt8](repeating: 0, count: image.width * image.height)
+            labels.withUnsafeMutableBufferPointer { session!.writeClassMap(height: image.height, width: image.width, into: $0) }
             let milliseconds = (es_monotonic_ns() - start) / 1_000_000
             let maskPath = joinPath(outDirectory, stem + ".mask.png")
             let overlayPath = joinPath(outDirectory, stem + ".overlay.png")
             try savePNG(classIndices: labels, width: image.width, height: image.height, palette: palette, path: maskPath)
             try savePNG(overlay(image, classIndices: labels, palette: palette), path: overlayPath)
-            if logitsPath != nil { logitsBytes += model.logitsRecord(output).encoded }
-            print("\(path) -> \(maskPath) + \(overlayPath) (int8 at \(pixels.shape[1])x\(pixels.shape[2]), isa \(int8KernelISA), \(milliseconds) ms)")
+            if logitsPath != nil { logitsBytes += model.logitsRecord(session!.logits.copy()).encoded }
+            print("\(path) -> \(maskPath) + \(overlayPath) (int8 at \(height)x\(width), isa \(int8KernelISA), \(threads) thread(s), \(milliseconds) ms)")
             printClassShares(labels, names: config.labels)
         }
         if let logitsPath { try writeFileAtomically(logitsPath, logitsBytes) }
@@ -67,7 +74,7 @@ private func printClassShares(_ labels: [UInt8], names: [String]) {
     }
 }
 
-func padded(_ text: String, to width: Int) -> String {
+private func padded(_ text: String, to width: Int) -> String {
     let length = text.count
     return length >= width ? text : text + String(repeating: " ", count: width - length)
 }

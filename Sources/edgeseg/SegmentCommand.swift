@@ -47,7 +47,7 @@ struct SegmentCommand: ParsableCommand {
                     throw EdgeSegError(.usage, "--logits writes int8 logits: \(model) is a float model, give an .edgeseg file")
                 }
                 let output = try int8Model.forward(pixels)
-                try writeFileAtomically(logits, int8Model.logitsRecord(output).encoded)
+                try writeFileAtomically(logits, int8Model.logitsRecord(output.logits).encoded)
                 labels = classMap(logits: output.logits, height: image.height, width: image.width)
             } else {
                 labels = try network.classMap(pixels, height: image.height, width: image.width)

@@ -29,13 +29,15 @@ import Testing
         }
     }
 
-    @Test(arguments: ["cortex-a72", "cortex-a76"])
-    func segmentIsByteIdenticalToX86(cpu: String) throws {
+    /// With the board's profile: its 4 worker threads on the session, its size overridden by --size.
+    @Test(arguments: [("cortex-a72", "pi4"), ("cortex-a76", "pi5")])
+    func segmentIsByteIdenticalToX86(cpu: String, board: String) throws {
         let reference = try Self.x86Run.get()
         let dir = SharedAssets.scratchDirectory("aarch64-\(cpu)")
-        let run = try AArch64Build.run(cpu: cpu, ["segment", "--model", try Int8ModelTests.modelPath, "--size", Self.size,
-                                                  "--out", dir, "--logits", dir + "/all.logits"] + Self.images)
+        let run = try AArch64Build.run(cpu: cpu, ["segment", "--model", try Int8ModelTests.modelPath, "--board", board,
+                                                  "--size", Self.size, "--out", dir, "--logits", dir + "/all.logits"] + Self.images)
         #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("4 thread(s)"), "\(run.stdout)")
         var expectedLogits = Data()
         for image in Self.images {
             let stem = URL(fileURLWithPath: image).deletingPathExtension().lastPathComponent

@@ -8,6 +8,7 @@ public struct BoardProfile: Equatable, Sendable {
     public var cpu: String
     /// Worker threads for the frame loop: one per core (the int8 kernels themselves run on one thread today).
     public var threads: Int
+    /// The least RAM the board is sold with: what the model, its arena and the camera buffers must fit in.
     public var memoryMB: Int
     /// The model's input size: frames and images are resized to it when no `--size` is given.
     public var inputHeight: Int
@@ -54,16 +55,16 @@ extension BoardProfile {
     /// fewer pixels on the Pi 4 and the Zero 2 W (whose 512 MB also bounds the activation arena).
     public static let all: [BoardProfile] = [
         BoardProfile(name: "pi4", title: "Raspberry Pi 4 Model B", cpu: "Cortex-A72 (NEON, no dot product)",
-                     threads: 4, memoryMB: 4096, inputHeight: 288, inputWidth: 384, expectedISA: "neon",
+                     threads: 4, memoryMB: 1024, inputHeight: 288, inputWidth: 384, expectedISA: "neon",
                      camera: CameraDefaults(device: "/dev/video0", width: 640, height: 480, fps: 15, format: "YUYV")),
         BoardProfile(name: "pi5", title: "Raspberry Pi 5", cpu: "Cortex-A76 (NEON + dot product)",
-                     threads: 4, memoryMB: 4096, inputHeight: 360, inputWidth: 480, expectedISA: "neondot",
+                     threads: 4, memoryMB: 1024, inputHeight: 360, inputWidth: 480, expectedISA: "neondot",
                      camera: CameraDefaults(device: "/dev/video0", width: 640, height: 480, fps: 30, format: "YUYV")),
         BoardProfile(name: "pizero2w", title: "Raspberry Pi Zero 2 W", cpu: "Cortex-A53 (NEON, no dot product)",
                      threads: 4, memoryMB: 512, inputHeight: 192, inputWidth: 256, expectedISA: "neon",
                      camera: CameraDefaults(device: "/dev/video0", width: 320, height: 240, fps: 10, format: "YUYV")),
         BoardProfile(name: "x86-64", title: "generic x86-64 PC", cpu: "x86-64 with AVX2",
-                     threads: 4, memoryMB: 8192, inputHeight: 360, inputWidth: 480, expectedISA: "avx2",
+                     threads: 4, memoryMB: 4096, inputHeight: 360, inputWidth: 480, expectedISA: "avx2",
                      camera: CameraDefaults(device: "/dev/video0", width: 640, height: 480, fps: 30, format: "YUYV")),
     ]
 

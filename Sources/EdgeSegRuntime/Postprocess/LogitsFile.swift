@@ -66,9 +66,9 @@ private func readLittleEndian<T: FixedWidthInteger & UnsignedInteger>(_ bytes: [
 }
 
 extension Int8SegFormer {
-    /// The logits of one forward pass with the logits' scale from the model file, ready for a logits file.
-    public func logitsRecord(_ output: Output) -> LogitsRecord {
+    /// This model's logits (from `forward` or a session) with their scale from the model file, for a logits file.
+    public func logitsRecord(_ logits: Int8Map) -> LogitsRecord {
         // Int8ModelReader refuses a model without parameters for every activation point, logits included.
-        LogitsRecord(logits: output.logits, scale: activations[ActivationPoint.logits]!.scale)
+        LogitsRecord(logits: logits, scale: activations[ActivationPoint.logits]!.scale)
     }
 }
