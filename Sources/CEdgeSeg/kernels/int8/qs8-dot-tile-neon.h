@@ -1,10 +1,10 @@
 // Inner products of 4 int8 rows with 4 int8 rows (a 4×4 tile of a GEMM or of Q·Kᵀ) on NEON, two ways:
-//  - ARMv8.0 (Cortex-A72), XNNPACK's "mlal" scheme made exact for −128·−128: SMULL + SMLAL2 put the sum of
-//    two byte products in each int16 lane, and UADALP adds neighbouring lanes into the int32 accumulators
-//    (one UADALP, which issues every other cycle on the A72, per 16 products instead of two SADALPs). Two
-//    products lie in [−2·128·127, 2·128²] = [−32512, 32768], one value too many for int16; starting the lane
-//    at 32512 (a MOV) shifts them to [0, 65280], an exact uint16. The 2·32512 each step adds to every int32
-//    lane is subtracted up front.
+//  - ARMv8.0 (Cortex-A72), XNNPACK's "mlal" scheme made exact for −128·−128: SMLAL + SMLAL2 add two byte
+//    products to each int16 lane of a start value, and UADALP adds neighbouring lanes into the int32
+//    accumulators: one pairwise accumulate per 16 products instead of the two of SMULL + SADALP (those go
+//    to one pipe, F1, on the A72). Two products lie in [−2·128·127, 2·128²] = [−32512, 32768], one value
+//    too many for int16; the start value 32512 shifts them to [0, 65280], an exact uint16. The 2·32512 each
+//    step adds to every int32 lane is subtracted up front.
 //  - ARMv8.2 dot product (Cortex-A76): SDOT adds groups of 4 byte products into int32 lanes, one
 //    instruction per 16 products.
 // The products are of the raw codes, without zero points: callers subtract z·Σ(row) after (modulo 2^32,

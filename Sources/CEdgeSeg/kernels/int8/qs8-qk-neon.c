@@ -1,4 +1,4 @@
-// es_qs8_qk_scalar for ARMv8.0 NEON (Cortex-A72): SMULL/SMLAL + UADALP tiles.
+// es_qs8_qk_scalar for ARMv8.0 NEON (Cortex-A72): SMLAL/SMLAL2 + UADALP tiles.
 #if defined(__aarch64__)
 #include "es_int8_dispatch.h"
 #include "qs8-qk-neon.h"
