@@ -10,17 +10,21 @@ struct InfoCommand: ParsableCommand {
     @Option(help: "An int8 .edgeseg model, or a float Hugging Face SegFormer folder (config.json + model.safetensors).")
     var model: String
 
-    @Option(help: "Also show each stage's feature-map size for an input of HxW.")
+    @Option(help: "Also show each stage's feature-map size for an input of HxW, and for an int8 model its memory plan.")
     var size: ImageSizeArgument?
+
+    @Option(help: "int8 models with --size: plan the arena for this many threads (each has its own scratch).")
+    var threads = 1
 
     func run() throws {
         try reportingErrors { () throws(EdgeSegError) in
             if ModelFile.looksLikeModelFile(path: model) {
                 let file = try ModelFile(path: model, expecting: .int8)
-                let config = try Int8SegFormer(file: file).config
-                printConfig(config, kind: "int8 SegFormer (.edgeseg version \(file.version), \(file.mappedBytes.count) bytes)")
+                let network = try Int8SegFormer(file: file)
+                printConfig(network.config, kind: "int8 SegFormer (.edgeseg version \(file.version), \(file.mappedBytes.count) bytes)")
                 print("tensors:    \(file.tensors.count), \(file.tensors.reduce(0) { $0 + $1.byteCount }) bytes of data")
                 print("isa:        \(int8KernelISA)")
+                if let size { try printMemoryPlan(try network.memoryPlan(height: size.height, width: size.width, threads: threads)) }
                 printTable(file.tensors.map { ($0.name, "\($0.dtype.name) \(describeShape($0.shape))") })
             } else {
                 let checkpoint = try loadHuggingFaceCheckpoint(directory: model)
@@ -42,6 +46,15 @@ struct InfoCommand: ParsableCommand {
             let sizes = c.stageSizes(height: size.height, width: size.width)
             print("at \(size): " + sizes.enumerated().map { "stage \($0.offset + 1) \($0.element.height)x\($0.element.width)" }
                 .joined(separator: ", ") + "; logits \(sizes[0].height)x\(sizes[0].width)")
+        }
+    }
+
+    /// The arena a session at --size needs (one allocation, made before the first frame) and what fills it.
+    private func printMemoryPlan(_ memory: Int8MemoryPlan) {
+        print("arena:      \(memory.arenaBytes) bytes at \(size!) with \(threads) thread(s) (lower bound \(memory.lowerBound); \(memory.requests.count) buffers, \(memory.requests.reduce(0) { $0 + $1.size }) bytes if none shared memory)")
+        print("largest buffers:")
+        for (name, bytes) in memory.largest(8) {
+            print("  " + name.padding(toLength: 46, withPad: " ", startingAt: 0) + "\(bytes) bytes")
         }
     }
 

@@ -168,4 +168,38 @@ import Testing
         let worst = zip(streamed, onePass).map { abs(Int($0) - Int($1)) }.max() ?? 0
         #expect(worst <= 1, "streamed and one-pass contexts differ by \(worst) codes")
     }
+
+    /// The runtime's table weights equal the reference's exp weights for every exponent, and so the whole online
+    /// kernel does, tile after tile, on random scores.
+    @Test func tableSoftmaxEqualsReference() {
+        var misses = 0
+        for t in Int32(-32 * 65536 - 10)...0 where es_qs32_softmax_weight_lut(t) != es_qs32_softmax_weight_scalar(t) {
+            misses += 1
+        }
+        #expect(misses == 0)
+        var rng = SeededGenerator(seed: 77)
+        for (scale, spread) in [(2e-3, 3000), (1e-4, 200_000), (0.05, 100)] {
+            var rq = es_requant()
+            #expect(es_qs32_softmax_init(scale, &rq) == 0)
+            let (rows, n, d) = (5, 300, 3)
+            let scores = (0..<rows * n).map { _ in Int32.random(in: Int32(-spread)...Int32(spread), using: &rng) }
+            func run(_ kernel: (Int, Int, UnsafePointer<Int32>?, Int, es_requant, Int32, UnsafeMutablePointer<Int32>?,
+                                UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<Int32>?, Int, Int,
+                                UnsafeMutablePointer<UInt8>?, Int) -> Void) -> ([UInt8], [UInt32], [Int32]) {
+                var w = [UInt8](repeating: 0, count: rows * n), sums = [UInt32](repeating: 0, count: rows)
+                var maxima = [Int32](repeating: 0, count: rows), o = [Int32](repeating: 1000, count: rows * d)
+                scores.withUnsafeBufferPointer { sp in
+                    w.withUnsafeMutableBufferPointer { wp in
+                        for start in stride(from: 0, to: n, by: 128) {   // three tiles: 128, 128, 44 keys
+                            kernel(rows, min(128, n - start), sp.baseAddress! + start, n, rq, start == 0 ? 1 : 0, &maxima,
+                                   &sums, &o, d, d, wp.baseAddress! + start, n)
+                        }
+                    }
+                }
+                return (w, sums, o)
+            }
+            let reference = run(es_qs32_softmax_online_rndnu_scalar), table = run(es_qs32_softmax_online_rndnu_lut)
+            #expect(table.0 == reference.0 && table.1 == reference.1 && table.2 == reference.2, "scale \(scale)")
+        }
+    }
 }

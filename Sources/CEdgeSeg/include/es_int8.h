@@ -123,6 +123,16 @@ void es_qs32_softmax_online_rndnu_scalar(size_t rows, size_t n, const int32_t *s
                                          int first, int32_t *row_max, uint32_t *sums, int32_t *o, size_t o_stride,
                                          size_t d, uint8_t *w, size_t w_stride);
 
+// The same bits with each weight from two small tables (built once per process) instead of an exp: what the
+// runtime uses on every CPU. Its weight function equals the reference's for every exponent t (Q16, <= 0).
+void es_qs32_softmax_online_rndnu_lut(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
+                                      int first, int32_t *row_max, uint32_t *sums, int32_t *o, size_t o_stride,
+                                      size_t d, uint8_t *w, size_t w_stride);
+
+// One softmax weight round(255 · 2^(t/2^16)) for an exponent t <= 0 in Q16: by exp (reference) and by table.
+uint8_t es_qs32_softmax_weight_scalar(int32_t t_q16);
+uint8_t es_qs32_softmax_weight_lut(int32_t t_q16);
+
 // o[i,c] += Σ_j p[i,j] · (v[j,c] - v_zero_point): softmax weights (uint8) times values, accumulated
 // (key tiles add up; the caller zeroes o first). Σ_j p[i,j] · 255 plus |o| must stay below 2^31.
 void es_qu8_pv_scalar(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,

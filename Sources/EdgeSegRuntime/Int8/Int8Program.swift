@@ -48,9 +48,10 @@ enum Int8Op {
     }
 }
 
-/// The op groups `edgeseg bench` reports.
+/// The op groups `edgeseg bench` reports; `input` is the picture's resize and quantization, `classMap` the
+/// logits' upsampling and argmax.
 public enum Int8OpGroup: Int, CaseIterable, Sendable {
-    case input, conv, linear, layerNorm, depthwise, elementwise, attention, decoder
+    case input, conv, linear, layerNorm, depthwise, elementwise, attention, decoder, classMap
 
     public var name: String {
         switch self {
@@ -62,6 +63,7 @@ public enum Int8OpGroup: Int, CaseIterable, Sendable {
         case .elementwise: "gelu+add"
         case .attention: "attention"
         case .decoder: "decoder"
+        case .classMap: "classmap"
         }
     }
 }

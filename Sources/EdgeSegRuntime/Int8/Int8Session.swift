@@ -85,7 +85,9 @@ public final class Int8Session {
     /// Runs the model on preprocessed pixels ([3, height, width] as `preprocess` makes them): quantizes them
     /// into the arena (the only float step), then integer ops to the logits.
     public func run(pixels: FloatTensor) throws(EdgeSegError) {
+        let start = timing ? es_monotonic_ns() : 0
         try quantize(pixels)
+        if timing { groupNanoseconds[Int8OpGroup.input.rawValue] += es_monotonic_ns() - start }
         execute { _ in }
     }
 
@@ -123,7 +125,7 @@ public final class Int8Session {
         guard model.config.numChannels == 3, image.width > 0, image.height > 0 else {
             throw EdgeSegError(.usage, "a \(image.width)x\(image.height) RGB picture cannot feed a model with \(model.config.numChannels) input channels")
         }
-        let p = model.inputParameters
+        let p = model.inputParameters, start = timing ? es_monotonic_ns() : 0
         image.pixels.withUnsafeBufferPointer { rgb in
             imageNetMean.withUnsafeBufferPointer { mean in
                 imageNetStd.withUnsafeBufferPointer { std in
@@ -132,6 +134,7 @@ public final class Int8Session {
                 }
             }
         }
+        if timing { groupNanoseconds[Int8OpGroup.input.rawValue] += es_monotonic_ns() - start }
         execute { _ in }
     }
 
@@ -145,8 +148,10 @@ public final class Int8Session {
     /// then argmax), into `labels` (height · width bytes).
     public func writeClassMap(height: Int, width: Int, into labels: UnsafeMutableBufferPointer<UInt8>) {
         precondition(labels.count >= height * width && logitsTensor.channels <= 256, "class map buffer too small")
+        let start = timing ? es_monotonic_ns() : 0
         es_qs8_ibilinear_argmax_scalar(logitsTensor.height, logitsTensor.width, logitsTensor.channels,
                                        tensor(logitsTensor.id), height, width, labels.baseAddress)
+        if timing { groupNanoseconds[Int8OpGroup.classMap.rawValue] += es_monotonic_ns() - start }
     }
 
     public func resetTimings() {

@@ -5,40 +5,15 @@
 // accumulators are scaled by e with one rounding each. A row whose maximum sits in its first tile is never
 // rescaled, so one tile of all the keys gives exactly the one-pass result. es_qs32_attention_normalize divides
 // P·V by the final sum once per row.
-#include "es-int8-math.h"
+#include "qs32-softmax-online.h"
 
-// 2^((score - max) · scale · log2 e) in Q30: a score equal to max gives exactly 2^30.
-static int64_t score_exp(int32_t score, int32_t max, es_requant rq) {
-    int64_t diff = (int64_t)score - max;  // [-(2^32 - 1), 0]; · multiplier (< 2^31) stays above -2^63
-    int64_t t = es_round_shift(diff * rq.multiplier, (uint32_t)rq.shift);
-    return es_q30_exp2(t < -32 * 65536 ? -32 * 65536 : (int32_t)t);
+uint8_t es_qs32_softmax_weight_scalar(int32_t t_q16) {
+    return (uint8_t)es_round_shift((int64_t)es_q30_exp2(t_q16) * 255, 30);
 }
 
 void es_qs32_softmax_online_rndnu_scalar(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
                                          int first, int32_t *row_max, uint32_t *sums, int32_t *o, size_t o_stride,
                                          size_t d, uint8_t *w, size_t w_stride) {
-    for (size_t i = 0; i < rows; i++) {
-        const int32_t *row = s + i * s_stride;
-        uint8_t *out = w + i * w_stride;
-        int32_t *acc = o + i * o_stride;
-        int32_t max = row[0];
-        for (size_t j = 1; j < n; j++) max = row[j] > max ? row[j] : max;
-        if (first) {
-            sums[i] = 0;
-            for (size_t c = 0; c < d; c++) acc[c] = 0;
-        } else if (max > row_max[i]) {
-            int64_t e = score_exp(row_max[i], max, rq);  // < 2^30: the old weights shrink
-            sums[i] = (uint32_t)es_round_shift((int64_t)sums[i] * e, 30);
-            for (size_t c = 0; c < d; c++) acc[c] = (int32_t)es_round_shift((int64_t)acc[c] * e, 30);
-        } else {
-            max = row_max[i];
-        }
-        row_max[i] = max;
-        uint32_t sum = 0;
-        for (size_t j = 0; j < n; j++) {
-            out[j] = (uint8_t)es_round_shift(score_exp(row[j], max, rq) * 255, 30);
-            sum += out[j];
-        }
-        sums[i] += sum;
-    }
+    es_softmax_online_rows(rows, n, s, s_stride, rq, first, row_max, sums, o, o_stride, d, w, w_stride,
+                           es_qs32_softmax_weight_scalar);
 }

@@ -1,0 +1,124 @@
+import ArgumentParser
+import EdgeSegRuntime
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the int8 model per frame after a warm-up: median and min, in total and by op group.",
+        discussion: """
+            A frame is what the camera loop does: an RGB picture resized, normalised and quantized into the arena, \
+            the int8 forward, and the class map at the input size. A benchmark, not a test: compare runtimes in \
+            the same run on the same machine (see README for the table against ONNX Runtime).
+            """)
+
+    @Option(help: "An int8 .edgeseg model.")
+    var model: String
+
+    @Option(help: "Input size HxW.")
+    var size = ImageSizeArgument(argument: "512x512")!
+
+    @Option(help: "Threads in all (the caller included).")
+    var threads = 1
+
+    @Option(help: "Timed frames.")
+    var runs = 20
+
+    @Option(help: "Untimed frames first.")
+    var warmup = 3
+
+    @Option(help: "A picture to run (PNG or JPEG); default: a fixed synthetic one at the input size.")
+    var image: String?
+
+    @Flag(help: "Print one JSON object (median_ms, min_ms, mean_ms, isa, threads, size, runs, arena_bytes, groups_ms).")
+    var json = false
+
+    func run() throws {
+        try reportingErrors { () throws(EdgeSegError) in
+            guard runs >= 1, warmup >= 0 else { throw EdgeSegError(.usage, "--runs must be at least 1 and --warmup at least 0") }
+            let network = try Int8SegFormer(path: model)
+            let session = try Int8Session(model: network, height: size.height, width: size.width, threads: threads)
+            let picture = try image.map { path throws(EdgeSegError) in try loadImage(path: path) } ?? syntheticPicture()
+            var labels = [UInt8](repeating: 0, count: size.height * size.width)
+            func frame() throws(EdgeSegError) {
+                try session.run(image: picture)
+                labels.withUnsafeMutableBufferPointer { session.writeClassMap(height: size.height, width: size.width, into: $0) }
+            }
+            for _ in 0..<warmup { try frame() }
+            session.timing = true
+            var times: [Double] = []
+            for _ in 0..<runs {
+                let start = DispatchTime.now().uptimeNanoseconds
+                try frame()
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            let sorted = times.sorted()
+            let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            let groups = Int8OpGroup.allCases.map { ($0.name, Double(session.groupNanoseconds[$0.rawValue]) / 1e6 / Double(runs)) }
+            let result = Result(median: median, min: sorted[0], mean: times.reduce(0, +) / Double(runs), groups: groups,
+                                arenaBytes: session.memory.arenaBytes)
+            print(json ? try result.json(self) : result.text(self))
+        }
+    }
+
+    /// A deterministic street-like picture: smooth gradients plus a fixed pseudo-random texture.
+    private func syntheticPicture() -> RGBImage {
+        var state: UInt32 = 0x2545_F491
+        var pixels = [UInt8](repeating: 0, count: size.height * size.width * 3)
+        for y in 0..<size.height {
+            for x in 0..<size.width {
+                state = state &* 1_664_525 &+ 1_013_904_223
+                let noise = Int(state >> 27)
+                let i = (y * size.width + x) * 3
+                pixels[i] = UInt8(min(255, 40 + 180 * y / size.height + noise))
+                pixels[i + 1] = UInt8(min(255, 60 + 120 * x / size.width + noise))
+                pixels[i + 2] = UInt8(min(255, 200 - 150 * y / size.height + noise))
+            }
+        }
+        return RGBImage(width: size.width, height: size.height, pixels: pixels)
+    }
+
+    struct Result {
+        var median: Double
+        var min: Double
+        var mean: Double
+        var groups: [(String, Double)]
+        var arenaBytes: Int
+
+        func text(_ c: BenchCommand) -> String {
+            var lines = [
+                "model:   \(c.model)",
+                "isa:     \(int8KernelISA), \(c.threads) thread(s), \(c.size), \(c.runs) runs after \(c.warmup) warm-up",
+                "arena:   \(arenaBytes) bytes",
+                "frame:   median \(format(median)) ms, min \(format(min)) ms, mean \(format(mean)) ms",
+                "by op group (ms per frame, mean):",
+            ]
+            let total = groups.reduce(0) { $0 + $1.1 }
+            for (name, ms) in groups {
+                lines.append("  \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(format(ms).leftPadded(9))  \(format(100 * ms / max(total, 1e-9)).leftPadded(5)) %")
+            }
+            return lines.joined(separator: "\n")
+        }
+
+        func json(_ c: BenchCommand) throws(EdgeSegError) -> String {
+            try JSONValue.object([
+                JSONMember(key: "model", value: .string(c.model)),
+                JSONMember(key: "isa", value: .string(int8KernelISA)),
+                JSONMember(key: "threads", value: .int(Int64(c.threads))),
+                JSONMember(key: "size", value: .string(c.size.description)),
+                JSONMember(key: "runs", value: .int(Int64(c.runs))),
+                JSONMember(key: "median_ms", value: .double(median)),
+                JSONMember(key: "min_ms", value: .double(min)),
+                JSONMember(key: "mean_ms", value: .double(mean)),
+                JSONMember(key: "arena_bytes", value: .int(Int64(arenaBytes))),
+                JSONMember(key: "groups_ms", value: .object(groups.map { JSONMember(key: $0.0, value: .double($0.1)) })),
+            ]).serialized()
+        }
+
+        private func format(_ x: Double) -> String { String(format: "%.2f", x) }
+    }
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
