@@ -203,4 +203,41 @@ import Testing
             }
         }
     }
+
+    /// LayerNorm rows of 1 to 4096 channels (vector tails included), random and extreme codes, constant rows
+    /// (variance 0), gamma and beta from tiny to saturating, ReLU-style clamps; and the one row statistic where
+    /// 1/sqrt is exactly 2^31 (x = [0, 1] with eps_term = 2^24 − 2^22), which the SIMD kernel takes as a shift.
+    @Test func layerNormMatchesScalar() {
+        var rng = SeededGenerator(seed: 0x1A7E)
+        for table in Self.tables() {
+            let name = String(cString: table.name)
+            for channels in [1, 2, 7, 8, 9, 15, 16, 17, 32, 64, 160, 256, 1024, 4096] {
+                for fill in Self.fills + [0] {
+                    let rows = channels >= 1024 ? 2 : 5
+                    var x = Self.codes(rows * channels, fill, &rng)
+                    if channels > 1 { for c in 0..<channels { x[c] = 9 } }   // row 0 constant
+                    let gamma = (0..<channels).map { _ in Float.random(in: -3...3, using: &rng) * (Bool.random(using: &rng) ? 1 : 1e-3) }
+                    let beta = (0..<channels).map { _ in Float.random(in: -2...2, using: &rng) }
+                    var perChannel = [es_qs8_layernorm_channel](repeating: es_qs8_layernorm_channel(), count: channels)
+                    var epsTerm: UInt64 = 0
+                    let inScale = Double.random(in: 0.001...0.2, using: &rng), outScale = Double.random(in: 0.002...0.1, using: &rng)
+                    #expect(es_qs8_layernorm_init(channels, 1e-5, inScale, gamma, beta, outScale, &perChannel, &epsTerm) == 0)
+                    let out = Self.outputRange(&rng)
+                    var expected = [Int8](repeating: 0, count: x.count), got = expected
+                    es_qs8_layernorm_rndnu_scalar(rows, channels, x, epsTerm, perChannel, out, &expected)
+                    table.layernorm!(rows, channels, x, epsTerm, perChannel, out, &got)
+                    Self.expectSame(got, expected, "\(name) layernorm \(rows)x\(channels) fill \(String(describing: fill))")
+                }
+            }
+            let perChannel = (0..<2).map { _ in
+                es_qs8_layernorm_channel(multiplier: Int32.random(in: 1 << 20...Int32.max, using: &rng),
+                                         shift: Int32.random(in: 20...50, using: &rng), offset: Int64.random(in: -(1 << 40)...(1 << 40), using: &rng))
+            }
+            let x: [Int8] = [0, 1, 1, 0], out = es_qs8_out(zero_point: 3, min: -128, max: 127)
+            var expected = [Int8](repeating: 0, count: 4), got = expected
+            es_qs8_layernorm_rndnu_scalar(2, 2, x, (1 << 24) - (1 << 22), perChannel, out, &expected)
+            table.layernorm!(2, 2, x, (1 << 24) - (1 << 22), perChannel, out, &got)
+            Self.expectSame(got, expected, "\(name) layernorm with 1/sqrt = 2^31")
+        }
+    }
 }

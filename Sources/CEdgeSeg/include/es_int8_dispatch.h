@@ -24,6 +24,16 @@ typedef void (*es_qs8_qc8w_gemm_fn)(size_t m, size_t n, size_t k, const int8_t *
                                     int32_t a_zero_point, const int8_t *w, const int32_t *bias,
                                     const es_requant *requant, es_qs8_out out, int8_t *y, size_t y_stride);
 
+// The GEMM on weights packed once per layer (at model load), bit for bit es_qs8_qc8w_gemm_rndnu_scalar with
+// the w, bias (may be NULL), a_zero_point and requant given to pack. packed_bytes(n, k) is the size of the
+// packed form; pack writes it into `packed` (64-byte aligned) in the row's own layout, so a packed buffer
+// belongs to the table it was made with. The other arguments are the reference's.
+typedef size_t (*es_qs8_qc8w_gemm_packed_bytes_fn)(size_t n, size_t k);
+typedef void (*es_qs8_qc8w_gemm_pack_fn)(size_t n, size_t k, const int8_t *w, const int32_t *bias,
+                                         int32_t a_zero_point, const es_requant *requant, void *packed);
+typedef void (*es_qs8_qc8w_gemm_packed_fn)(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                           const void *packed, es_qs8_out out, int8_t *y, size_t y_stride);
+
 // The signatures of the other scalar references in es_int8.h.
 typedef void (*es_qs8_qk_fn)(size_t nq, size_t nk, size_t d, const int8_t *q, size_t q_stride, int32_t q_zero_point,
                              const int8_t *k, size_t k_stride, int32_t k_zero_point, int32_t *s, size_t s_stride);
@@ -32,6 +42,8 @@ typedef void (*es_qu8_pv_fn)(size_t nq, size_t nk, size_t d, const uint8_t *p, s
 typedef void (*es_qs8_qc8w_dwconv3x3p1_fn)(size_t h, size_t w, size_t c, const int8_t *x, int32_t x_zero_point,
                                            const int8_t *weights, const int32_t *bias, const es_requant *requant,
                                            es_qs8_out out, int8_t *y);
+typedef void (*es_qs8_layernorm_fn)(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
+                                    const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
 typedef void (*es_qs8_upsample_sum_fn)(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
                                        size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                        es_qs8_out out, int8_t *y);
@@ -45,6 +57,10 @@ typedef struct {
     es_qu8_pv_fn pv;
     es_qs8_qc8w_dwconv3x3p1_fn dwconv3x3;
     es_qs8_upsample_sum_fn upsample_sum;
+    es_qs8_layernorm_fn layernorm;
+    es_qs8_qc8w_gemm_packed_bytes_fn gemm_packed_bytes;
+    es_qs8_qc8w_gemm_pack_fn gemm_pack;
+    es_qs8_qc8w_gemm_packed_fn gemm_packed;
 } es_int8_kernel_table;
 
 // The table chosen for this process (CPU and EDGESEG_ISA), filled on first use; thread-safe.
@@ -84,7 +100,27 @@ void es_qs8_qc8w_conv2d_nhwc_rndnu_gemm_tile(const es_int8_kernel_table *kernels
                                              const int8_t *x, int32_t x_zero_point, const int8_t *w, const int32_t *bias,
                                              const es_requant *requant, es_qs8_out out, int8_t *y, int8_t *scratch);
 
+// The plain packed layout (weights, bias, zero point and requant as given) and the packed GEMM on it that
+// calls the reference: the scalar row's, and the shape of every row without a packed kernel of its own.
+size_t es_qs8_qc8w_gemm_plain_packed_bytes(size_t n, size_t k);
+void es_qs8_qc8w_gemm_plain_pack(size_t n, size_t k, const int8_t *w, const int32_t *bias, int32_t a_zero_point,
+                                 const es_requant *requant, void *packed);
+void es_qs8_qc8w_gemm_packed_rndnu_scalar(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                          const void *packed, es_qs8_out out, int8_t *y, size_t y_stride);
+
 #if defined(__x86_64__)
+// Packed GEMMs: blocks of 8 (AVX2, int16 pairs) or 16 (AVX-512 VNNI, groups of 4 bytes) output channels.
+size_t es_qs8_qc8w_gemm_avx2_packed_bytes(size_t n, size_t k);
+void es_qs8_qc8w_gemm_avx2_pack(size_t n, size_t k, const int8_t *w, const int32_t *bias, int32_t a_zero_point,
+                                const es_requant *requant, void *packed);
+void es_qs8_qc8w_gemm_packed_rndnu_avx2(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                        const void *packed, es_qs8_out out, int8_t *y, size_t y_stride);
+size_t es_qs8_qc8w_gemm_avx512vnni_packed_bytes(size_t n, size_t k);
+void es_qs8_qc8w_gemm_avx512vnni_pack(size_t n, size_t k, const int8_t *w, const int32_t *bias,
+                                      int32_t a_zero_point, const es_requant *requant, void *packed);
+void es_qs8_qc8w_gemm_packed_rndnu_avx512vnni(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                              const void *packed, es_qs8_out out, int8_t *y, size_t y_stride);
+
 // Same contract as es_qs8_qc8w_gemm_rndnu_scalar; callable only on CPUs with the named features.
 void es_qs8_qc8w_gemm_rndnu_avx2(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
                                  int32_t a_zero_point, const int8_t *w, const int32_t *bias,
@@ -109,13 +145,21 @@ void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni(size_t h, size_t w, size_t c,
 void es_qs8_upsample_sum_rndnu_avx2(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
                                     size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                     es_qs8_out out, int8_t *y);
-// avx512f + avx512bw + avx512vl (no byte dot products in it); the avx512vnni table uses it.
+// avx512f + avx512bw + avx512vl (no byte dot products in these); the avx512vnni table uses them.
+void es_qs8_layernorm_rndnu_avx512(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
+                                   const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
 void es_qs8_upsample_sum_rndnu_avx512(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
                                       size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                       es_qs8_out out, int8_t *y);
 #endif
 
 #if defined(__aarch64__)
+// Packed GEMMs in the plain layout, calling the row's GEMM.
+void es_qs8_qc8w_gemm_packed_rndnu_neon(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                        const void *packed, es_qs8_out out, int8_t *y, size_t y_stride);
+void es_qs8_qc8w_gemm_packed_rndnu_neondot(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                           const void *packed, es_qs8_out out, int8_t *y, size_t y_stride);
+
 // Same contracts as the scalar references; the *_neondot ones need the dot-product extension.
 void es_qs8_qc8w_gemm_rndnu_neon(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
                                  int32_t a_zero_point, const int8_t *w, const int32_t *bias,

@@ -132,8 +132,8 @@ struct Int8LayerNorm {
         output = outputRange(try r.zeroPoint(out))
     }
 
-    func run(_ x: UnsafePointer<Int8>, rows: Int, _ y: UnsafeMutablePointer<Int8>) {
-        perChannel.withUnsafeBufferPointer { es_qs8_layernorm_rndnu_scalar(rows, channels, x, epsTerm, $0.baseAddress, output, y) }
+    func run(_ x: UnsafePointer<Int8>, rows: Int, _ y: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
+        perChannel.withUnsafeBufferPointer { kernels.layernorm!(rows, channels, x, epsTerm, $0.baseAddress, output, y) }
     }
 }
 

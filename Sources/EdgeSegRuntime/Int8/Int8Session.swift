@@ -226,7 +226,7 @@ public final class Int8Session {
             layer.run(tensor(x) + first * layer.inFeatures, rows: count, tensor(y) + first * layer.outFeatures, kernels.pointee)
         case .layerNorm(let layer, let x, let rows, let y):
             let first = u * chunk, count = min(chunk, rows - first)
-            layer.run(tensor(x) + first * layer.channels, rows: count, tensor(y) + first * layer.channels)
+            layer.run(tensor(x) + first * layer.channels, rows: count, tensor(y) + first * layer.channels, kernels.pointee)
         case .lookup(let layer, let x, let count, let y):
             let first = u * chunk
             layer.run(tensor(x) + first, count: min(chunk, count - first), tensor(y) + first)
