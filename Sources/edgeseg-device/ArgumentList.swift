@@ -12,6 +12,7 @@ struct ArgumentList {
         while i < arguments.count {
             let argument = arguments[i]
             i += 1
+            if !optionsEnded && (argument == "--help" || argument == "-h") { throw .helpRequested }
             guard !optionsEnded, argument.hasPrefix("--") else {
                 operands.append(argument)
                 continue

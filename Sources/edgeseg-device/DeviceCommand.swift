@@ -16,6 +16,9 @@ func runDevice(_ arguments: [String]) -> Int32 {
         default: throw .usage("unknown command '\(command)'; commands: segment, info, bench, help")
         }
         return 0
+    } catch DeviceError.helpRequested {
+        print(deviceUsage(program))
+        return 0
     } catch {
         es_write_stderr("\(program): error: \(error.message(program: program))\n")
         return error.exitStatus

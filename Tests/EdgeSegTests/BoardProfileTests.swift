@@ -71,6 +71,13 @@ import Testing
         #expect(run.stderr.hasPrefix("edgeseg-device: error: ") && run.stderr.contains(message), "\(run.stderr)")
     }
 
+    @Test(arguments: [["help"], ["segment", "--help"], ["info", "--model", "m.edgeseg", "-h"]])
+    func deviceHelpPrintsUsage(arguments: [String]) throws {
+        let run = try runProcess([deviceExecutable()] + arguments)
+        #expect(run.status == 0 && run.stderr.isEmpty, "\(run.stderr)")
+        #expect(run.stdout.contains("edgeseg-device segment --model M.edgeseg IMAGE..."), "\(run.stdout)")
+    }
+
     @Test func logitsRecordsRoundTripAndTruncationIsNamed() throws {
         var map = Int8Map(height: 2, width: 3, channels: 2, zeroPoint: -5)
         map.data = (0..<12).map { Int8($0 * 20 - 128) }
