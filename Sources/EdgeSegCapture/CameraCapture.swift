@@ -28,6 +28,12 @@ struct CameraCapture {
     init(_ pipeline: CameraPipeline) { self.pipeline = pipeline }
 
     mutating func run() -> Int32 {
+        let status = openAndStream()
+        pipeline.finish()
+        return status
+    }
+
+    private mutating func openAndStream() -> Int32 {
         var camera: V4L2Camera
         do {
             camera = try V4L2Camera(options)
@@ -44,7 +50,6 @@ struct CameraCapture {
         }
         let status = stream(&camera)
         camera.close()
-        pipeline.finish()
         return status
     }
 

@@ -11,6 +11,11 @@ public struct CameraOptions: Equatable, Sendable {
     public struct HTTPAddress: Equatable, Sendable {
         public var host: String
         public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
     }
 
     public var model: String

@@ -44,6 +44,7 @@ final class CameraPipeline: @unchecked Sendable {
 
     /// Starts the inference and HTTP threads.
     func start() throws(EdgeSegError) {
+        stats.startClock()
         inferenceThread = try WorkerThread { [self] in runInference() }
         if let server {
             serverThread = try WorkerThread { server.serve() }
@@ -80,6 +81,7 @@ final class CameraPipeline: @unchecked Sendable {
         while let frame = slot.take() {
             do throws(EdgeSegError) {
                 try segment(frame)
+                slot.finished()
             } catch {
                 failureLock.withLock { failure = error }
                 slot.close()

@@ -38,6 +38,7 @@ struct ImageFolderSource {
             pipeline.reportIfDue()
         }
         if options.http != nil && status == CameraExitStatus.done && !shouldStop {
+            while !pipeline.slot.waitUntilDrained(timeoutMs: 200) && !shouldStop { pipeline.reportIfDue() }
             say("source done: serving the last overlay until stopped (Ctrl-C)")
             while !shouldStop { es_sleep_ms(200) }
         }

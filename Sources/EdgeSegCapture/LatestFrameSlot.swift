@@ -6,6 +6,8 @@ final class LatestFrameSlot: @unchecked Sendable {
     private let changed = Condition()
     private var frame: CapturedFrame?
     private var closed = false
+    /// A frame was taken and its `finished()` has not come yet.
+    private var inFlight = false
 
     /// Puts `frame` in the slot; returns the unclaimed frame it replaced, if any.
     func offer(_ frame: CapturedFrame) -> CapturedFrame? {
@@ -25,14 +27,31 @@ final class LatestFrameSlot: @unchecked Sendable {
         }
     }
 
-    /// The next frame, waiting for one; nil once the slot is closed and empty.
+    /// Waits up to `timeoutMs` until every frame offered has been through the model (`finished()`).
+    func waitUntilDrained(timeoutMs: Int) -> Bool {
+        lock.withLock {
+            if (frame != nil || inFlight) && !closed { changed.wait(lock, timeoutMs: timeoutMs) }
+            return frame == nil && !inFlight
+        }
+    }
+
+    /// The next frame, waiting for one; nil once the slot is closed and empty. Call `finished()` when done with it.
     func take() -> CapturedFrame? {
         lock.withLock {
             while frame == nil && !closed { changed.wait(lock, timeoutMs: 1000) }
             let next = frame
             frame = nil
+            inFlight = next != nil
             changed.broadcast()
             return next
+        }
+    }
+
+    /// The frame last taken is through the model.
+    func finished() {
+        lock.withLock {
+            inFlight = false
+            changed.broadcast()
         }
     }
 

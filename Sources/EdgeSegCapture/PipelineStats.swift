@@ -29,7 +29,7 @@ final class PipelineStats: @unchecked Sendable {
 
     private let lock = Lock()
     private var totals = Snapshot()
-    private let started = monotonicNanoseconds()
+    private var started = monotonicNanoseconds()
     private var runLatency = LatencyHistogram()
     private var windowLatency = LatencyHistogram()
     private var windowStart: UInt64
@@ -38,6 +38,14 @@ final class PipelineStats: @unchecked Sendable {
     private var lastWindow = Snapshot()
 
     init() { windowStart = started }
+
+    /// Times from now on: the frames start flowing (the model has loaded, the camera is streaming).
+    func startClock() {
+        lock.withLock {
+            started = monotonicNanoseconds()
+            windowStart = started
+        }
+    }
 
     func recordCaptured() { lock.withLock { totals.captured += 1; windowCaptured += 1 } }
     func recordPipelineDrop() { lock.withLock { totals.pipelineDrops += 1 } }

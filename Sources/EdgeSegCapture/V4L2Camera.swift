@@ -35,10 +35,12 @@ final class V4L2Camera {
 
     let device: String
     let info: es_camera_info
+    private let fpsRequested: Bool
     private var handle: OpaquePointer?
 
     init(_ options: CameraOptions) throws(Failure) {
         device = options.device
+        fpsRequested = options.fps != nil
         var camera: OpaquePointer?
         var info = es_camera_info()
         var message = [CChar](repeating: 0, count: Int(ES_CAMERA_ERROR_SIZE))
@@ -91,7 +93,7 @@ final class V4L2Camera {
         let card = withUnsafeBytes(of: &i.card) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let input = withUnsafeBytes(of: &i.input_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let rate = info.fps_denominator > 0
-            ? fixed(Double(info.fps_numerator) / Double(info.fps_denominator), 1) + " fps" + (info.fps_was_set != 0 ? "" : " (not set: no VIDIOC_S_PARM)")
+            ? fixed(Double(info.fps_numerator) / Double(info.fps_denominator), 1) + " fps" + (fpsRequested && info.fps_was_set == 0 ? " (the requested rate was refused: VIDIOC_S_PARM failed)" : "")
             : "rate unknown (no VIDIOC_G_PARM)"
         return "\(device): \(driver) '\(card)'" + (info.input >= 0 ? ", input \(info.input) '\(input)'" : "")
             + ", \(fourccName(info.fourcc)) \(info.width)x\(info.height), \(rate), \(info.buffer_count) buffers"

@@ -1,4 +1,5 @@
 import CEdgeSeg
+import EdgeSegCapture
 import EdgeSegRuntime
 
 /// The device binary's commands: what runs on the Pi (as `edgeseg-aarch64`) and, built by SwiftPM, on the host.
@@ -12,6 +13,7 @@ func runDevice(_ arguments: [String]) -> Int32 {
         case "segment": try runSegmentCommand(rest)
         case "info": try runInfoCommand(rest)
         case "bench": try runBenchCommand(rest)
+        case "camera": return runCameraCommand(rest)
         case "help", "--help", "-h": print(deviceUsage(program))
         default: throw .usage("unknown command '\(command)'; commands: segment, info, bench, help")
         }
