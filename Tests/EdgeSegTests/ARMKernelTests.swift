@@ -21,7 +21,8 @@ import Testing
     static func sources() throws -> [String] {
         let int8 = SharedAssets.projectRoot.path + "/Sources/CEdgeSeg/kernels/int8"
         let references = ["qs8-qc8w-gemm-rndnu-scalar.c", "qs8-qk-scalar.c", "qu8-pv-scalar.c",
-                          "qs8-qc8w-dwconv3x3p1-nhwc-rndnu-scalar.c", "qs8-upsample-sum-rndnu-scalar.c"]
+                          "qs8-qc8w-dwconv3x3p1-nhwc-rndnu-scalar.c", "qs8-upsample-sum-rndnu-scalar.c",
+                          "qs8-qc8w-gemm-packed-plain.c"]
         let neon = try FileManager.default.contentsOfDirectory(atPath: int8)
             .filter { $0.hasSuffix("-neon.c") || $0.hasSuffix("-neondot.c") }.sorted()
         return (references + neon).map { int8 + "/" + $0 } + [int8 + "/dispatch/int8-dispatch.c"]
