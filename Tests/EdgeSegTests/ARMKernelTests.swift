@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// The aarch64 int8 kernels on an x86 machine: Fixtures/arm/int8-kernel-check.c and the C sources of the int8
-/// kernel table are cross-compiled (aarch64-linux-gnu-gcc -O3 -static) and run under qemu-user as a
+/// The aarch64 int8 kernels on an x86 machine: Fixtures/arm/int8-kernel-check.c and the int8 kernels' C sources
+/// are cross-compiled (aarch64-linux-gnu-gcc -O3 -static) and run under qemu-user as a
 /// Raspberry Pi 4 (Cortex-A72: NEON) and a Pi 5 (Cortex-A76: NEON + dot product). The checker compares every
 /// table entry of every ISA the emulated CPU offers with the scalar reference, bit for bit. A missing tool
 /// fails the test: CI installs gcc-aarch64-linux-gnu, libc6-dev-arm64-cross and qemu-user-static (.ci/run).
@@ -16,16 +16,13 @@ import Testing
         return path.split(separator: ":").map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// The C files the checker needs: the scalar references the table points at, the dispatcher, and every
-    /// NEON kernel (found by name, so a new one is checked without editing this list).
+    /// The C files the checker needs: every int8 kernel and the dispatcher (the x86 ones compile to nothing on
+    /// aarch64), so a new table entry or NEON kernel is checked without editing this list.
     static func sources() throws -> [String] {
         let int8 = SharedAssets.projectRoot.path + "/Sources/CEdgeSeg/kernels/int8"
-        let references = ["qs8-qc8w-gemm-rndnu-scalar.c", "qs8-qk-scalar.c", "qu8-pv-scalar.c",
-                          "qs8-qc8w-dwconv3x3p1-nhwc-rndnu-scalar.c", "qs8-upsample-sum-rndnu-scalar.c",
-                          "qs8-qc8w-gemm-packed-plain.c"]
-        let neon = try FileManager.default.contentsOfDirectory(atPath: int8)
-            .filter { $0.hasSuffix("-neon.c") || $0.hasSuffix("-neondot.c") }.sorted()
-        return (references + neon).map { int8 + "/" + $0 } + [int8 + "/dispatch/int8-dispatch.c"]
+        return try [int8, int8 + "/dispatch"].flatMap { dir in
+            try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".c") }.sorted().map { dir + "/" + $0 }
+        }
     }
 
     /// Builds the checker into a temporary directory, hands `body` its path and the emulator's, then removes
@@ -44,7 +41,7 @@ import Testing
         let build = try runProcess(
             [gcc, "-std=c99", "-O3", "-static", "-I", root + "/Sources/CEdgeSeg/include",
              "-I", root + "/Sources/CEdgeSeg/kernels/int8", "-o", checker,
-             root + "/Tests/EdgeSegTests/Fixtures/arm/int8-kernel-check.c"] + sources())
+             root + "/Tests/EdgeSegTests/Fixtures/arm/int8-kernel-check.c"] + sources() + ["-lm"])
         guard build.status == 0 else {
             Issue.record("\(compiler) failed:\n\(build.stderr)", sourceLocation: sourceLocation)
             return
@@ -65,14 +62,15 @@ import Testing
 
     @Test func neonAndDotProductKernelsMatchScalarUnderQemu() throws {
         try Self.withChecker { checker, qemu in
+            let automatic = ["EDGESEG_ISA": ""]  // empty = unset: the dispatcher's own choice
             // Pi 4: no dot product, so the dispatcher picks neon and only neon is checked.
-            let a72 = try runProcess([qemu, "-cpu", "cortex-a72", checker])
+            let a72 = try runProcess([qemu, "-cpu", "cortex-a72", checker], environment: automatic)
             #expect(a72.status == 0, "cortex-a72: \(a72.stdout.suffix(600)) \(a72.stderr)")
             #expect(Self.lines(a72.stdout).first == "selected: neon", "cortex-a72: \(a72.stdout.prefix(300))")
             #expect((Self.passed("neon", in: a72.stdout) ?? 0) > 1000, "cortex-a72: \(a72.stdout.suffix(600))")
             #expect(Self.passed("neondot", in: a72.stdout) == nil, "cortex-a72 ran SDOT kernels: \(a72.stdout)")
             // Pi 5: the dispatcher picks neondot; both tables are checked.
-            let a76 = try runProcess([qemu, "-cpu", "cortex-a76", checker])
+            let a76 = try runProcess([qemu, "-cpu", "cortex-a76", checker], environment: automatic)
             #expect(a76.status == 0, "cortex-a76: \(a76.stdout.suffix(600)) \(a76.stderr)")
             #expect(Self.lines(a76.stdout).first == "selected: neondot", "cortex-a76: \(a76.stdout.prefix(300))")
             for isa in ["neon", "neondot"] {

@@ -6,7 +6,7 @@
 //                              at the first mismatch, naming the op, the case and the element.
 //   int8-kernel-check select   only the "selected:" line (EDGESEG_ISA checks).
 //   int8-kernel-check bench    times the GEMM m 4096 n 256 k 1024 on scalar and on each ISA.
-#define _POSIX_C_SOURCE 199309L  // clock_gettime
+#define _POSIX_C_SOURCE 200112L  // clock_gettime, posix_memalign
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +122,14 @@ static void gemm_case(size_t m, size_t n, size_t k, int a_fill, int w_fill, int3
         memset(got, SENTINEL, bytes);
         isas[i]->gemm(m, n, k, a, a_stride, za, w, bias, rq, out, got, y_stride);
         expect_same(got, expected, bytes, 1, i, "gemm", params);
+        // The same product through the row's packed weights (64-byte aligned buffer).
+        void *packed = NULL;
+        if (posix_memalign(&packed, 64, isas[i]->gemm_packed_bytes(n, k))) exit(2);
+        isas[i]->gemm_pack(n, k, w, bias, za, rq, packed);
+        memset(got, SENTINEL, bytes);
+        isas[i]->gemm_packed(m, n, k, a, a_stride, packed, out, got, y_stride);
+        expect_same(got, expected, bytes, 1, i, "gemm_packed", params);
+        free(packed);
     }
     free(a), free(w), free(bias), free(rq), free(expected), free(got);
 }
@@ -298,6 +306,50 @@ static void check_upsample(void) {
     for (int rep = 0; rep < 40; rep++) upsample_case((size_t)uniform(1, 4), (size_t)uniform(1, 7), (size_t)uniform(1, 7), (size_t)uniform(1, 20), 1);
 }
 
+// ---- LayerNorm ----------------------------------------------------------------------------------------
+
+static double uniform_real(double lo, double hi) { return lo + (hi - lo) * (double)(next_u64() >> 11) * 0x1p-53; }
+
+// Parameters from es_qs8_layernorm_init with random γ, β and scales; `fill` as in codes() (a constant row
+// has zero variance).
+static void layernorm_case(size_t rows, size_t channels, int fill) {
+    int8_t *x = codes(rows * channels, fill);
+    float *gamma = alloc(channels * sizeof *gamma), *beta = alloc(channels * sizeof *beta);
+    for (size_t ch = 0; ch < channels; ch++) {
+        gamma[ch] = (float)uniform_real(-3, 3);
+        beta[ch] = (float)uniform_real(-2, 2);
+    }
+    es_qs8_layernorm_channel *per_channel = alloc(channels * sizeof *per_channel);
+    uint64_t eps_term;
+    double in_scale = uniform_real(0.001, 0.5), out_scale = uniform_real(0.005, 0.1);
+    if (es_qs8_layernorm_init(channels, 1e-6, in_scale, gamma, beta, out_scale, per_channel, &eps_term) != 0) {
+        printf("layernorm_init rejected channels %zu in_scale %g out_scale %g\n", channels, in_scale, out_scale);
+        exit(2);
+    }
+    es_qs8_out out = random_out();
+    size_t bytes = rows * channels + 16;
+    int8_t *expected = alloc(bytes), *got = alloc(bytes);
+    memset(expected, SENTINEL, bytes);
+    es_qs8_layernorm_rndnu_scalar(rows, channels, x, eps_term, per_channel, out, expected);
+    char params[96];
+    snprintf(params, sizeof params, "rows %zu channels %zu fill %d", rows, channels, fill);
+    for (int i = 0; i < isa_count; i++) {
+        memset(got, SENTINEL, bytes);
+        isas[i]->layernorm(rows, channels, x, eps_term, per_channel, out, got);
+        expect_same(got, expected, bytes, 1, i, "layernorm", params);
+    }
+    free(x), free(gamma), free(beta), free(per_channel), free(expected), free(got);
+}
+
+static void check_layernorm(void) {
+    static const size_t channels[] = {1, 2, 3, 8, 15, 16, 17, 31, 32, 33, 64, 100, 160, 257, 4096};
+    for (size_t c = 0; c < sizeof channels / sizeof channels[0]; c++) {
+        for (size_t rows = 1; rows <= 5; rows += 2) layernorm_case(rows, channels[c], RANDOM);
+        layernorm_case(2, channels[c], -128);
+        layernorm_case(2, channels[c], 127);
+    }
+}
+
 // ---- Bench --------------------------------------------------------------------------------------------
 
 static double seconds(void) {
@@ -345,6 +397,7 @@ int main(int argc, char **argv) {
     check_pv();
     check_dwconv();
     check_upsample();
+    check_layernorm();
     for (int i = 0; i < isa_count; i++) printf("%s: %ld cases passed\n", isas[i]->name, passed[i]);
     return 0;
 }
