@@ -14,25 +14,37 @@ extern void *__libc_realloc(void *p, size_t size);
 extern void *__libc_memalign(size_t alignment, size_t size);
 extern void __libc_free(void *p);
 
-static _Thread_local int tracked;
-static _Thread_local int inherit;  // per thread: only the test's own thread hands tracking to its new threads
-static atomic_int counting;
+// Each allocation_tracking_begin starts a tracking with its own id; a thread belongs to at most one.
+static _Thread_local long tracking;  // 0: untracked
+static _Thread_local int inherit;    // this thread hands its tracking to the threads it creates
+static atomic_long next_tracking = 1;
+// The tracking whose allocations count now (0: none). Counting windows of parallel tests take turns.
+static atomic_long counted_tracking;
 static atomic_long count;
+static pthread_mutex_t counting_turn = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local long last_count;  // this thread's last counting window
 
 static void note(void) {
-    if (tracked && atomic_load_explicit(&counting, memory_order_relaxed)) atomic_fetch_add(&count, 1);
+    if (tracking != 0 && tracking == atomic_load_explicit(&counted_tracking, memory_order_relaxed)) atomic_fetch_add(&count, 1);
 }
 
-void allocation_tracking_begin(void) { tracked = 1; }
-void allocation_tracking_end(void) { tracked = 0; }
+void allocation_tracking_begin(void) { tracking = atomic_fetch_add(&next_tracking, 1); }
+void allocation_tracking_end(void) { tracking = 0; }
 void allocation_tracking_new_threads(int on) { inherit = on; }
 
 void allocation_counting(int on) {
-    if (on) atomic_store(&count, 0);
-    atomic_store(&counting, on);
+    if (on) {
+        pthread_mutex_lock(&counting_turn);
+        atomic_store(&count, 0);
+        atomic_store(&counted_tracking, tracking);
+    } else {
+        atomic_store(&counted_tracking, 0);
+        last_count = atomic_load(&count);
+        pthread_mutex_unlock(&counting_turn);
+    }
 }
 
-long allocation_count(void) { return atomic_load(&count); }
+long allocation_count(void) { return last_count; }
 
 void *malloc(size_t size) {
     note();
@@ -70,27 +82,29 @@ int posix_memalign(void **out, size_t alignment, size_t size) {
     return 0;
 }
 
-// Threads a tracked thread starts while `inherit` is on are tracked too (the session's worker pool).
+// Threads a tracked thread starts while it has `inherit` on join its tracking (the session's worker pool).
 typedef struct {
     void *(*start)(void *);
     void *argument;
+    long tracking;
 } thread_start;
 
 static void *tracked_thread(void *p) {
     thread_start start = *(thread_start *)p;
     __libc_free(p);
-    tracked = 1;
+    tracking = start.tracking;
     return start.start(start.argument);
 }
 
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *argument) {
     static int (*real)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
     if (!real) real = (int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *))dlsym(RTLD_NEXT, "pthread_create");
-    if (!tracked || !inherit) return real(thread, attr, start, argument);
+    if (tracking == 0 || !inherit) return real(thread, attr, start, argument);
     thread_start *s = __libc_malloc(sizeof *s);
     if (!s) return EAGAIN;
     s->start = start;
     s->argument = argument;
+    s->tracking = tracking;
     int status = real(thread, attr, tracked_thread, s);
     if (status != 0) __libc_free(s);
     return status;

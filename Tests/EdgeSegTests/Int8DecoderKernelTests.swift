@@ -25,7 +25,16 @@ import Testing
             let inputs = sizes.indices.map { i in
                 es_qs8_upsample_input(x: pointers[i], h: sizes[i].0, w: sizes[i].1, zero_point: zeroPoints[i], multiplier: multipliers[i])
             }
-            es_qs8_upsample_sum_rndnu_scalar(inputs.count, inputs, oh, ow, c, multipliers, shift, biasQ, out, &y)
+            es_qs8_upsample_sum_rndnu_scalar(inputs.count, inputs, oh, ow, c, 0, oh, multipliers, shift, biasQ, out, &y)
+            // In bands of 3 rows (as the decoder runs it): the same bytes.
+            var banded = [Int8](repeating: 0, count: y.count)
+            banded.withUnsafeMutableBufferPointer { b in
+                for first in stride(from: 0, to: oh, by: 3) {
+                    es_qs8_upsample_sum_rndnu_scalar(inputs.count, inputs, oh, ow, c, first, min(3, oh - first), multipliers,
+                                                     shift, biasQ, out, b.baseAddress! + first * ow * c)
+                }
+            }
+            #expect(banded == y)
         }
         var exact = [Double](repeating: 0, count: y.count)
         var bound = [Double](repeating: 0.5 + pow(2, -Double(shift) - 12), count: y.count)

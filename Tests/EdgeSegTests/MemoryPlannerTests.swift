@@ -215,19 +215,29 @@ import Testing
     }
 
     /// One buffer per activation point of the forward, in its order and at the size the fp32 forward reports (one
-    /// byte per int8 element), plus each attention's scratch; residual adds and the GELU table run in place.
+    /// byte per int8 element), plus scratch (attention tiles, im2col tiles, the decoder band); residual adds and
+    /// the GELU table run in place.
     @Test func segFormerRequestsMirrorTheForward() throws {
         let checkpoint = try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel)
         let model = try FloatSegFormer(checkpoint, decoder: .folded)
         nonisolated(unsafe) var seen: [(String, Int)] = []
         _ = try model.forward(FloatTensor(zeros: [3, 70, 90])) { name, values in seen.append((name, values.count)) }
         let int8 = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let points = Set(ActivationPoint.all(checkpoint.config))
+        let whole = try int8.memoryPlan(height: 70, width: 90, observable: true)
+        let activations = whole.names.indices.filter { points.contains(whole.names[$0]) }
+        #expect(activations.map { whole.names[$0] } == seen.map(\.0))
+        #expect(activations.map { whole.requests[$0].size } == seen.map(\.1))
+        // The default plan runs the decoder head in bands: the fused map exists only as a band per thread.
         let memory = try int8.memoryPlan(height: 70, width: 90)
         let (plan, requests, names) = (memory.plan, memory.requests, memory.names)
         try verify(plan, requests)
-        let activations = names.indices.filter { !names[$0].contains(".attention.") }
-        #expect(activations.map { names[$0] } == seen.map(\.0))
-        #expect(activations.map { requests[$0].size } == seen.map(\.1))
+        #expect(!names.contains(ActivationPoint.decoderFused))
+        let band = requests[try #require(names.firstIndex(of: "\(ActivationPoint.decoderFused).band"))]
+        let logitsWidth = 23   // 90 / 4, rounded up by the 7×7 stride-4 patch embedding
+        #expect(band.size == max(1, 1024 / logitsWidth) * logitsWidth * checkpoint.config.decoderHiddenSize)
+        #expect(try whole.requests[#require(whole.names.firstIndex(of: ActivationPoint.decoderFused))].size
+                == 18 * logitsWidth * checkpoint.config.decoderHiddenSize)
 
         // Attention scratch is one tile's worth (64 queries × 256 keys), whatever the image size: scores, weights,
         // and per row the running max, the sum and the P·V accumulators, each part 64-byte aligned.

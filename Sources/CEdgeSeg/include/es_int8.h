@@ -174,9 +174,11 @@ int es_qs8_upsample_sum_init(size_t inputs, const double *scales, double out_sca
 // every input bilinearly upsampled (half-pixel centres) to out_h×out_w, rescaled and summed before a
 // single rounding. The interpolated value is kept in Q11 (rounded from Q22), so the result is within
 // 1/2 + Σ_i m_i·2^-12/2^shift + the multipliers' error of the exact sum. A clamp from the zero point
-// up fuses the ReLU.
+// up fuses the ReLU. Only output rows [first_row, first_row + rows) are computed, into y (their first row
+// at y): the decoder runs the head in bands of rows, on several threads, without the whole fused map.
 void es_qs8_upsample_sum_rndnu_scalar(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
-                                      size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
+                                      size_t c, size_t first_row, size_t rows,
+                                      const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                       es_qs8_out out, int8_t *y);
 
 // The class map at out_h×out_w of an in_h×in_w×c int8 logits map (one scale for all classes): each

@@ -45,7 +45,8 @@ typedef void (*es_qs8_qc8w_dwconv3x3p1_fn)(size_t h, size_t w, size_t c, const i
 typedef void (*es_qs8_layernorm_fn)(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
                                     const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
 typedef void (*es_qs8_upsample_sum_fn)(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
-                                       size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
+                                       size_t c, size_t first_row, size_t rows,
+                                       const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                        es_qs8_out out, int8_t *y);
 
 // One kernel per op that carries the MACs; an ISA without its own version of one points at the scalar one.
@@ -143,13 +144,15 @@ void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni(size_t h, size_t w, size_t c,
                                                    int32_t x_zero_point, const int8_t *weights, const int32_t *bias,
                                                    const es_requant *requant, es_qs8_out out, int8_t *y);
 void es_qs8_upsample_sum_rndnu_avx2(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
-                                    size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
+                                    size_t c, size_t first_row, size_t rows,
+                                    const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                     es_qs8_out out, int8_t *y);
 // avx512f + avx512bw + avx512vl (no byte dot products in these); the avx512vnni table uses them.
 void es_qs8_layernorm_rndnu_avx512(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
                                    const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
 void es_qs8_upsample_sum_rndnu_avx512(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
-                                      size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
+                                      size_t c, size_t first_row, size_t rows,
+                                      const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                       es_qs8_out out, int8_t *y);
 #endif
 
@@ -179,7 +182,8 @@ void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon(size_t h, size_t w, size_t c, const
                                              const int8_t *weights, const int32_t *bias, const es_requant *requant,
                                              es_qs8_out out, int8_t *y);
 void es_qs8_upsample_sum_rndnu_neon(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
-                                    size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
+                                    size_t c, size_t first_row, size_t rows,
+                                    const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                     es_qs8_out out, int8_t *y);
 #endif
 

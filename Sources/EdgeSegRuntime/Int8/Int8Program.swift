@@ -22,12 +22,12 @@ enum Int8Op {
     case lookup(Int8Lookup, input: Int, count: Int, output: Int)
     case add(Int8Add, a: Int, b: Int, count: Int, output: Int)
     case attention(Int8AttentionCore, query: Int, key: Int, value: Int, queries: Int, keys: Int, scratch: Int, output: Int)
-    case upsampleSum(Int8UpsampleSum, inputs: [Int8Tensor], output: Int8Tensor)
+    case decoderHead(Int8DecoderHead, inputs: [Int8Tensor], bandRows: Int, scratch: Int, output: Int8Tensor)
 
     /// The buffer the op writes (its activation point, when it has one).
     var output: Int {
         switch self {
-        case .quantizeInput(let y), .upsampleSum(_, _, let y): y.id
+        case .quantizeInput(let y), .decoderHead(_, _, _, _, let y): y.id
         case .conv(_, _, _, let y), .linear(_, _, _, let y), .layerNorm(_, _, _, let y), .depthwise(_, _, let y),
              .lookup(_, _, _, let y), .add(_, _, _, _, let y), .attention(_, _, _, _, _, _, _, let y): y
         }
@@ -43,7 +43,7 @@ enum Int8Op {
         case .depthwise: .depthwise
         case .lookup, .add: .elementwise
         case .attention: .attention
-        case .upsampleSum: .decoder
+        case .decoderHead: .decoder
         }
     }
 }

@@ -48,12 +48,12 @@ public final class Int8SegFormer {
     }
 
     /// The memory plan of a session at `height`×`width` with `threads` threads, without allocating it.
-    public func memoryPlan(height: Int, width: Int, threads: Int = 1) throws(EdgeSegError) -> Int8MemoryPlan {
-        try Int8MemoryPlan(program: try program(height: height, width: width, workers: threads).program)
+    public func memoryPlan(height: Int, width: Int, threads: Int = 1, observable: Bool = false) throws(EdgeSegError) -> Int8MemoryPlan {
+        try Int8MemoryPlan(program: try program(height: height, width: width, workers: threads, observable: observable).program)
     }
 
     /// The forward at one input size as ops and buffers, with the tensors a session reads and writes.
-    func program(height: Int, width: Int, workers: Int) throws(EdgeSegError)
+    func program(height: Int, width: Int, workers: Int, observable: Bool = false) throws(EdgeSegError)
         -> (program: Int8Program, input: Int8Tensor, stages: [Int8Tensor], logits: Int8Tensor) {
         try checkInputSize(config, height: height, width: width)
         var p = Int8Program(workers: workers)
@@ -68,7 +68,7 @@ public final class Int8SegFormer {
             x = stage.emit(x, into: &p)
             outputs.append(x)
         }
-        let logits = decoder.emit(outputs, into: &p)
+        let logits = decoder.emit(outputs, wholeFusedMap: observable, into: &p)
         p.keepToEnd(outputs.map(\.id) + [logits.id])
         return (p, input, outputs, logits)
     }

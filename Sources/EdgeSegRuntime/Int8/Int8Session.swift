@@ -27,22 +27,25 @@ public final class Int8Session {
     public var timing = false
     public private(set) var groupNanoseconds = [UInt64](repeating: 0, count: Int8OpGroup.allCases.count)
 
-    /// Plans the arena and allocates it: the session's one allocation of activation memory.
-    public convenience init(model: Int8SegFormer, height: Int, width: Int, threads: Int = 1) throws(EdgeSegError) {
-        try self.init(model: model, height: height, width: width, threads: threads, arena: nil)
+    /// Plans the arena and allocates it: the session's one allocation of activation memory. `observable` keeps
+    /// the decoder's fused map whole instead of in bands, so `run(pixels:observe:)` sees every activation point
+    /// (it costs the map's bytes in the arena).
+    public convenience init(model: Int8SegFormer, height: Int, width: Int, threads: Int = 1, observable: Bool = false)
+        throws(EdgeSegError) {
+        try self.init(model: model, height: height, width: width, threads: threads, observable: observable, arena: nil)
     }
 
     /// Runs in `arena`, memory the caller owns (a static buffer on a microcontroller-style deployment); it must
     /// outlive the session. Too small → an error that says how many bytes are needed.
     public convenience init(model: Int8SegFormer, height: Int, width: Int, threads: Int = 1,
                             arena: UnsafeMutableRawBufferPointer) throws(EdgeSegError) {
-        try self.init(model: model, height: height, width: width, threads: threads, arena: Optional(arena))
+        try self.init(model: model, height: height, width: width, threads: threads, observable: false, arena: Optional(arena))
     }
 
-    private init(model: Int8SegFormer, height: Int, width: Int, threads: Int,
+    private init(model: Int8SegFormer, height: Int, width: Int, threads: Int, observable: Bool,
                  arena given: UnsafeMutableRawBufferPointer?) throws(EdgeSegError) {
         guard threads >= 1 else { throw EdgeSegError(.usage, "threads must be at least 1, not \(threads)") }
-        let built = try model.program(height: height, width: width, workers: threads)
+        let built = try model.program(height: height, width: width, workers: threads, observable: observable)
         program = built.program
         memory = try Int8MemoryPlan(program: built.program)
         self.model = model
@@ -92,10 +95,13 @@ public final class Int8Session {
     }
 
     /// Like `run(pixels:)`, calling `observe` with each activation point's name and int8 values as soon as they
-    /// exist (per-layer error measurements).
+    /// exist (per-layer error measurements). The decoder's fused map is seen only in an `observable` session.
     public func run(pixels: FloatTensor, observe: (String, UnsafeBufferPointer<Int8>) -> Void) throws(EdgeSegError) {
         try quantize(pixels)
         execute { i in
+            if case .decoderHead(let head, _, let bandRows, let scratch, let y) = program.ops[i], bandRows == y.height {
+                observe(memory.names[scratch], UnsafeBufferPointer(start: tensor(scratch), count: y.tokens * head.channels))
+            }
             let id = program.ops[i].output, name = memory.names[id]
             if model.activations[name] != nil {
                 observe(name, UnsafeBufferPointer(start: tensor(id), count: memory.requests[id].size))
@@ -188,8 +194,10 @@ public final class Int8Session {
             dispatch(units: layer.tiles(height: x.height, width: x.width))
         case .depthwise(let layer, let x, let y):
             layer.run(tensor(x.id), height: x.height, width: x.width, tensor(y), kernels.pointee)
-        case .upsampleSum(let fuse, let inputs, let y):
-            fuse.run(inputs, { UnsafePointer(self.tensor($0)) }, y, tensor(y.id), kernels.pointee)
+        case .decoderHead(_, _, let bandRows, _, let y):
+            current = i
+            chunk = bandRows
+            dispatch(units: (y.height + bandRows - 1) / bandRows)
         case .linear(_, _, let rows, _), .layerNorm(_, _, let rows, _):
             parallel(op: i, items: rows, minimumChunk: 16)
         case .lookup(_, _, let count, _), .add(_, _, _, let count, _):
@@ -240,7 +248,10 @@ public final class Int8Session {
             let bytes = layer.scratchBytes(height: x.height, width: x.width)
             layer.run(tile: u, tensor(x.id), height: x.height, width: x.width, tensor(y), scratch: tensor(scratch) + worker * bytes,
                       kernels)
-        case .quantizeInput, .depthwise, .upsampleSum:
+        case .decoderHead(let head, let inputs, let bandRows, let scratch, let y):
+            head.run(band: u, bandRows: bandRows, inputs, { UnsafePointer(self.tensor($0)) }, y, tensor(y.id),
+                     scratch: tensor(scratch) + worker * bandRows * y.width * head.channels, kernels.pointee)
+        case .quantizeInput, .depthwise:
             preconditionFailure("op \(current) is not split into units")
         }
     }

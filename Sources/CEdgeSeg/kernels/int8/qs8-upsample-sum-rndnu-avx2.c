@@ -53,14 +53,15 @@ ES_AVX2 static inline __m128i block(size_t inputs, const input_taps *taps, size_
 }
 
 ES_AVX2 void es_qs8_upsample_sum_rndnu_avx2(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
-                                            size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
+                                            size_t c, size_t first_row, size_t rows,
+                                            const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                             es_qs8_out out, int8_t *y) {
     const __m256i s = _mm256_set1_epi64x(shift + 11);
     size_t n = inputs ? inputs : 1, full = c / CB * CB;
     es_tap ty[n];
     input_taps taps[n], tail[n];
     int8_t buf[n][4][CB];
-    for (size_t oy = 0; oy < out_h; oy++) {
+    for (size_t oy = first_row; oy < first_row + rows; oy++) {
         for (size_t i = 0; i < inputs; i++) ty[i] = es_bilinear_tap(oy, in[i].h, out_h);
         for (size_t ox = 0; ox < out_w; ox++) {
             for (size_t i = 0; i < inputs; i++) {
@@ -77,7 +78,7 @@ ES_AVX2 void es_qs8_upsample_sum_rndnu_avx2(size_t inputs, const es_qs8_upsample
                 taps[i].exact = tx.frac == 0 && ty[i].frac == 0;
                 taps[i].multiplier = multipliers[i];
             }
-            int8_t *dst = y + (oy * out_w + ox) * c;
+            int8_t *dst = y + ((oy - first_row) * out_w + ox) * c;
             for (size_t off = 0; off < full; off += CB)
                 _mm_storeu_si128((__m128i *)(dst + off), block(inputs, taps, off, bias_q + off, s, out));
             if (full < c) {  // tail: codes and bias copied out so that no load passes the row's end

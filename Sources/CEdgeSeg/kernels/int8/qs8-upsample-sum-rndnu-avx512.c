@@ -31,13 +31,14 @@ ES_AVX512 static inline __m512i q11(const input_taps *t, size_t off, __mmask16 m
 }
 
 ES_AVX512 void es_qs8_upsample_sum_rndnu_avx512(size_t inputs, const es_qs8_upsample_input *in, size_t out_h,
-                                                size_t out_w, size_t c, const int32_t *multipliers, int32_t shift,
+                                                size_t out_w, size_t c, size_t first_row, size_t rows,
+                                                const int32_t *multipliers, int32_t shift,
                                                 const int64_t *bias_q, es_qs8_out out, int8_t *y) {
     const __m512i s = _mm512_set1_epi64(shift + 11);
     size_t n = inputs ? inputs : 1;
     es_tap ty[n];
     input_taps taps[n];
-    for (size_t oy = 0; oy < out_h; oy++) {
+    for (size_t oy = first_row; oy < first_row + rows; oy++) {
         for (size_t i = 0; i < inputs; i++) ty[i] = es_bilinear_tap(oy, in[i].h, out_h);
         for (size_t ox = 0; ox < out_w; ox++) {
             for (size_t i = 0; i < inputs; i++) {
@@ -54,7 +55,7 @@ ES_AVX512 void es_qs8_upsample_sum_rndnu_avx512(size_t inputs, const es_qs8_upsa
                 taps[i].exact = tx.frac == 0 && ty[i].frac == 0;
                 taps[i].multiplier = multipliers[i];
             }
-            int8_t *dst = y + (oy * out_w + ox) * c;
+            int8_t *dst = y + ((oy - first_row) * out_w + ox) * c;
             for (size_t off = 0; off < c; off += CB) {
                 __mmask16 mask = es_mask16(c - off);
                 __m512i lo = _mm512_maskz_loadu_epi64((__mmask8)mask, bias_q + off);

@@ -31,15 +31,16 @@ static inline int32x4_t blend_s32(int32x4_t a, int32x4_t b, int32_t f) {
 }
 
 void es_qs8_upsample_sum_rndnu_neon(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
-                                    size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
+                                    size_t c, size_t first_row, size_t rows,
+                                    const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                     es_qs8_out out, int8_t *y) {
     const int64x2_t final_shift = vdupq_n_s64(-(int64_t)(shift + 11));
     es_tap ty[inputs ? inputs : 1], tx[inputs ? inputs : 1];
-    for (size_t oy = 0; oy < out_h; oy++) {
+    for (size_t oy = first_row; oy < first_row + rows; oy++) {
         for (size_t i = 0; i < inputs; i++) ty[i] = es_bilinear_tap(oy, in[i].h, out_h);
         for (size_t ox = 0; ox < out_w; ox++) {
             for (size_t i = 0; i < inputs; i++) tx[i] = es_bilinear_tap(ox, in[i].w, out_w);
-            int8_t *dst = y + (oy * out_w + ox) * c;
+            int8_t *dst = y + ((oy - first_row) * out_w + ox) * c;
             for (size_t c0 = 0; c0 < c; c0 += 8) {
                 size_t cn = c - c0 < 8 ? c - c0 : 8;
                 int64_t bias_buf[8] = {0};

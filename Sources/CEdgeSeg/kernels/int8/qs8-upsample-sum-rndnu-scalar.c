@@ -4,11 +4,12 @@
 #include "es-int8-math.h"
 
 void es_qs8_upsample_sum_rndnu_scalar(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
-                                      size_t c, const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
+                                      size_t c, size_t first_row, size_t rows,
+                                      const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                       es_qs8_out out, int8_t *y) {
-    for (size_t oy = 0; oy < out_h; oy++) {
+    for (size_t oy = first_row; oy < first_row + rows; oy++) {
         for (size_t ox = 0; ox < out_w; ox++) {
-            int8_t *dst = y + (oy * out_w + ox) * c;
+            int8_t *dst = y + ((oy - first_row) * out_w + ox) * c;
             for (size_t ch = 0; ch < c; ch++) {
                 int64_t acc = bias_q[ch];
                 for (size_t i = 0; i < inputs; i++) {
