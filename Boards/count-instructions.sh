@@ -4,8 +4,8 @@
 #
 #   Boards/count-instructions.sh BINARY MODEL.edgeseg IMAGE [HxW]      (default 512x512)
 #
-# Per ISA (EDGESEG_ISA=scalar, neon, neondot, on an emulated Cortex-A76 that has them all) it runs `bench` for 1
-# and for 3 frames on one thread; per frame = the difference / 2, so start-up, model loading and image decoding
+# Per ISA (EDGESEG_ISA=scalar, neon, neondot, on an emulated Cortex-A76 that has them all) it runs `bench` with 1
+# and with 3 timed runs on one thread; per frame = the difference / 2, so start-up, model loading and image decoding
 # drop out. Needs qemu-aarch64 from Debian's qemu-user (the -static build cannot load plugins) and gcc.
 set -euo pipefail
 [ $# -ge 3 ] || { sed -n '2,10p' "$0" >&2; exit 2; }
@@ -14,9 +14,9 @@ command -v qemu-aarch64 >/dev/null || { echo "count-instructions.sh: qemu-aarch6
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 gcc -O2 -shared -fPIC -o "$WORK/libinsn-count.so" "$(dirname "$0")/insn-count/insn-count.c"
-count() {  # ISA FRAMES -> instructions of the whole run
+count() {  # ISA RUNS -> instructions of the whole process
   EDGESEG_ISA=$1 qemu-aarch64 -cpu cortex-a76 -plugin "$WORK/libinsn-count.so" -d plugin -D "$WORK/log" \
-    "$BINARY" bench --model "$MODEL" "$IMAGE" --size "$SIZE" --threads 1 --frames "$2" >/dev/null
+    "$BINARY" bench --model "$MODEL" "$IMAGE" --size "$SIZE" --threads 1 --runs "$2" >/dev/null
   sed -n 's/^insns: //p' "$WORK/log"
 }
 for isa in scalar neon neondot; do

@@ -39,8 +39,8 @@ func deviceUsage(_ program: String) -> String {
               is --size, else the board's, else the image's own; threads --threads, else the board's, else 1.
           \(program) info [--model M.edgeseg] [--board NAME]
               The model's summary, and the int8 kernels (isa) this CPU runs.
-          \(program) bench --model M.edgeseg IMAGE [--size HxW] [--board NAME] [--threads N] [--frames N]
-              Times the per-frame work (resize, int8 model, class map) on one image, 5 frames by default.
+          \(program) bench --model M.edgeseg IMAGE [--size HxW] [--board NAME] [--threads N] [--runs N]
+              Times the per-frame work (resize, int8 model, class map) on one image: median and min of 5 runs.
 
         Boards: \(boards). Exit status: 0 done, 1 failed (file, model, image), 2 wrong command line.
         """
