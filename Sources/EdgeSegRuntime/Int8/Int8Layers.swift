@@ -9,31 +9,29 @@ func outputRange(_ zeroPoint: Int32, relu: Bool = false) -> es_qs8_out {
     es_qs8_out(zero_point: zeroPoint, min: relu ? zeroPoint : -128, max: 127)
 }
 
-/// y = requant(bias + Σ (x − z_x)·w): linear layers and 1×1 convolutions. Weights [out, in].
+/// y = requant(bias + Σ (x − z_x)·w): linear layers and 1×1 convolutions. Weights [out, in] in the file, packed at
+/// load for this CPU's GEMM together with the bias, the input zero point and the requantization.
 struct Int8Linear {
     let inFeatures: Int
     let outFeatures: Int
-    let weight: UnsafeBufferPointer<Int8>
-    let bias: UnsafeBufferPointer<Int32>?
-    let requant: UnsafePointer<es_requant>
-    let inputZeroPoint: Int32
+    let packed: UnsafeRawPointer
     let output: es_qs8_out
 
     init(_ r: Int8ModelReader, _ name: String, input: String, output out: String, inFeatures: Int, outFeatures: Int,
          hasBias: Bool = true, relu: Bool = false) throws(EdgeSegError) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
-        weight = try r.int8("\(name).weight", count: inFeatures * outFeatures)
-        bias = hasBias ? try r.int32("\(name).bias", count: outFeatures) : nil
-        requant = try r.requant("\(name).requant", count: outFeatures)
-        inputZeroPoint = try r.zeroPoint(input)
+        let weight = try r.int8("\(name).weight", count: inFeatures * outFeatures)
+        let bias = hasBias ? try r.int32("\(name).bias", count: outFeatures) : nil
+        packed = r.packing.pack(n: outFeatures, k: inFeatures, weight: weight.baseAddress!, bias: bias?.baseAddress,
+                                inputZeroPoint: try r.zeroPoint(input), requant: try r.requant("\(name).requant", count: outFeatures))
         output = outputRange(try r.zeroPoint(out), relu: relu)
     }
 
-    /// Rows of x (inFeatures each) → rows of y (outFeatures each), with the GEMM chosen for this CPU.
+    /// Rows of x (inFeatures each) → rows of y (outFeatures each), with the packed GEMM of the table that packed
+    /// the weights (the process's choice).
     func run(_ x: UnsafePointer<Int8>, rows: Int, _ y: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
-        kernels.gemm!(rows, outFeatures, inFeatures, x, inFeatures, inputZeroPoint, weight.baseAddress, bias?.baseAddress,
-                     requant, output, y, outFeatures)
+        kernels.gemm_packed!(rows, outFeatures, inFeatures, x, inFeatures, packed, output, y, outFeatures)
     }
 }
 

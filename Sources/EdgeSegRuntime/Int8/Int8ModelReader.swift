@@ -6,6 +6,8 @@ struct Int8ModelReader {
     let file: ModelFile
     let config: SegFormerConfig
     let activations: [String: QuantizationParameters]
+    /// Where the linear layers' packed weights go (owned by the model).
+    let packing = Int8PackedWeights()
 
     init(_ file: ModelFile) throws(EdgeSegError) {
         self.file = file

@@ -10,12 +10,14 @@ public final class Int8SegFormer {
     /// The input's quantization: pixels are quantized with it before the first layer.
     public let inputParameters: QuantizationParameters
     let file: ModelFile   // keeps the mapping that every layer points into alive
+    let packedWeights: Int8PackedWeights   // and the packed GEMM weights
     let stages: [Int8EncoderStage]
     let decoder: Int8Decoder
 
     public init(file: ModelFile) throws(EdgeSegError) {
         let reader = try Int8ModelReader(file)
         self.file = file
+        packedWeights = reader.packing
         config = reader.config
         activations = reader.activations
         inputParameters = try reader.parameters(ActivationPoint.input)
