@@ -3,10 +3,14 @@ import EdgeSegRuntime
 /// The newest overlay, for the HTTP viewer: published by the inference thread, encoded to PNG only when
 /// someone asks (and once per frame however many ask).
 final class LatestOverlay: @unchecked Sendable {
+    /// Whether anyone will look: the inference thread skips drawing overlays nobody reads.
+    let isWatched: Bool
     private let lock = Lock()
     private var image: RGBImage?
     private var number = 0
     private var png: (number: Int, bytes: [UInt8])?
+
+    init(watched: Bool) { isWatched = watched }
 
     func publish(_ overlay: RGBImage, number: Int) {
         lock.withLock {
@@ -14,11 +18,6 @@ final class LatestOverlay: @unchecked Sendable {
             self.number = number
         }
     }
-
-    /// Whether anyone will look: the inference thread skips drawing overlays nobody reads.
-    let isWatched: Bool
-
-    init(watched: Bool) { isWatched = watched }
 
     /// The newest overlay as PNG bytes, or nil before the first frame.
     func pngBytes() throws(EdgeSegError) -> [UInt8]? {
