@@ -11,27 +11,35 @@ static inline int32_t es_softmax_exponent(int32_t score, int32_t max, es_requant
     return t < -32 * 65536 ? -32 * 65536 : (int32_t)t;
 }
 
+// Starts row i of a tile whose own largest score is tile_max: a first tile sets the state (sum 0, accumulators
+// zeroed); a later tile that raises the maximum first shrinks the old weights by 2^t, t < 0, in Q30 (rare).
+// Returns the maximum the tile's weights are relative to, which becomes the row's running maximum.
+static inline int32_t es_softmax_row_start(int first, int32_t tile_max, int32_t *row_max, uint32_t *sum, int32_t *acc,
+                                           size_t d, es_requant rq) {
+    int32_t max = tile_max;
+    if (first) {
+        *sum = 0;
+        for (size_t c = 0; c < d; c++) acc[c] = 0;
+    } else if (max > *row_max) {
+        int64_t e = es_q30_exp2(es_softmax_exponent(*row_max, max, rq));
+        *sum = (uint32_t)es_round_shift((int64_t)*sum * e, 30);
+        for (size_t c = 0; c < d; c++) acc[c] = (int32_t)es_round_shift((int64_t)acc[c] * e, 30);
+    } else {
+        max = *row_max;
+    }
+    *row_max = max;
+    return max;
+}
+
 static inline void es_softmax_online_rows(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
                                           int first, int32_t *row_max, uint32_t *sums, int32_t *o, size_t o_stride,
                                           size_t d, uint8_t *w, size_t w_stride, uint8_t (*weight)(int32_t t)) {
     for (size_t i = 0; i < rows; i++) {
         const int32_t *row = s + i * s_stride;
         uint8_t *out = w + i * w_stride;
-        int32_t *acc = o + i * o_stride;
-        int32_t max = row[0];
-        for (size_t j = 1; j < n; j++) max = row[j] > max ? row[j] : max;
-        if (first) {
-            sums[i] = 0;
-            for (size_t c = 0; c < d; c++) acc[c] = 0;
-        } else if (max > row_max[i]) {
-            // The old weights shrink by 2^t, t < 0, in Q30 (rare: only when a later tile raises the maximum).
-            int64_t e = es_q30_exp2(es_softmax_exponent(row_max[i], max, rq));
-            sums[i] = (uint32_t)es_round_shift((int64_t)sums[i] * e, 30);
-            for (size_t c = 0; c < d; c++) acc[c] = (int32_t)es_round_shift((int64_t)acc[c] * e, 30);
-        } else {
-            max = row_max[i];
-        }
-        row_max[i] = max;
+        int32_t tile_max = row[0];
+        for (size_t j = 1; j < n; j++) tile_max = row[j] > tile_max ? row[j] : tile_max;
+        int32_t max = es_softmax_row_start(first, tile_max, &row_max[i], &sums[i], o + i * o_stride, d, rq);
         uint32_t sum = 0;
         for (size_t j = 0; j < n; j++) {
             out[j] = weight(es_softmax_exponent(row[j], max, rq));
@@ -40,5 +48,11 @@ static inline void es_softmax_online_rows(size_t rows, size_t n, const int32_t *
         sums[i] += sum;
     }
 }
+
+// The weight tables of the table version (qs32-softmax-online-rndnu-lut.c), built on first use: for the bucket
+// (−t) >> 8 of an exponent t, (the t at which the weight steps up, or 1) << 8 | the weight at the bucket's low
+// end. Exponents below −ES_SOFTMAX_BUCKETS·256 have weight 0.
+enum { ES_SOFTMAX_BUCKETS = 2304 };
+const int32_t *es_softmax_weight_buckets(void);
 
 #endif
