@@ -40,7 +40,7 @@ struct Int8Decoder {
         let (h, w) = (stages[0].height, stages[0].width)
         let bandRows = wholeFusedMap ? h : head.bandRows(width: w)
         var logits = stages[0]
-        p.append(reading: projected.map(\.id)) { p in
+        p.append(reading: projected.map { $0.id }) { p in
             let band = p.scratch(wholeFusedMap ? ActivationPoint.decoderFused : "\(ActivationPoint.decoderFused).band",
                                  bytesPerWorker: bandRows * w * d)
             logits = p.tensor(ActivationPoint.logits, height: h, width: w, channels: head.classes)

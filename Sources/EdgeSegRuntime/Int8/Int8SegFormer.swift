@@ -71,7 +71,7 @@ public final class Int8SegFormer {
             outputs.append(x)
         }
         let logits = decoder.emit(outputs, wholeFusedMap: observable, into: &p)
-        p.keepToEnd(outputs.map(\.id) + [logits.id])
+        p.keepToEnd(outputs.map { $0.id } + [logits.id])
         return (p, input, outputs, logits)
     }
 }
