@@ -1,4 +1,5 @@
 import EdgeSegRuntime
+import Foundation
 
 /// The comparison as a person reads it (Markdown) and as a program reads it (JSON). Percentages are 0–100.
 public struct EvalReport {
@@ -29,6 +30,10 @@ public struct EvalReport {
         }
         s += "\nint8-vs-fp32 pixel agreement: \(fixed(c.agreement.percent)) %; logit SQNR: \(fixed(c.logitSQNR.decibels)) dB; \(images) images\n"
         s += "\nint8 differs most on: " + worstImages.map { "\($0.name) (\(fixed($0.agreement)) % agreement)" }.joined(separator: ", ") + "\n"
+        s += "\nPer-layer SQNR, int8 against fp32 over all images, worst first:\n\n| layer | SQNR (dB) | scale |\n|---|---|---|\n"
+        for layer in c.layers.worstFirst {
+            s += "| \(layer.name) | \(fixed(layer.decibels)) | \(significant(layer.parameters.scale)) |\n"
+        }
         return s
     }
 
@@ -51,6 +56,11 @@ public struct EvalReport {
             JSONMember(key: "worst_images", value: .array(worstImages.map {
                 .object([JSONMember(key: "name", value: .string($0.name)), JSONMember(key: "agreement", value: .double($0.agreement))])
             })),
+            // In forward order.
+            JSONMember(key: "layers", value: .array(c.layers.layers.map {
+                .object([JSONMember(key: "name", value: .string($0.name)), JSONMember(key: "sqnr_db", value: number($0.decibels)),
+                         JSONMember(key: "scale", value: .double($0.parameters.scale))])
+            })),
         ])
         return ((try? value.serialized()) ?? "{}") + "\n"
     }
@@ -64,6 +74,9 @@ func fixed(_ v: Double?) -> String {
     let r = (v * 100).rounded() / 100
     return "\(r)"
 }
+
+/// Four significant digits (activation scales run from about 1e-4 to 1).
+func significant(_ v: Double) -> String { String(format: "%.4g", v) }
 
 func difference(_ a: Double?, _ b: Double?) -> String {
     guard let a, let b else { return "–" }

@@ -1,8 +1,8 @@
 import EdgeSegRuntime
 import Foundation
 
-/// The comparison as one self-contained web page: summary table, per-class IoU bars and the example images
-/// (embedded PNGs; no scripts, fonts or other files).
+/// The comparison as one self-contained web page: summary table, per-class IoU bars, per-layer SQNR columns
+/// and the example images (embedded PNGs; no scripts, fonts or other files).
 extension EvalReport {
     /// Example pictures are shrunk by a whole step until their longer side is at most this many pixels.
     public static let pictureSide = 480
@@ -43,6 +43,8 @@ extension EvalReport {
             s += "<p>No labels: nothing to score.</p>\n"
         }
 
+        s += Self.layerChart(c.layers)
+
         s += "<h2>Images</h2>\n<p class=\"legend\">Classes: " + labels.enumerated().map { i, name in
             let colour = palette.color(of: i).map(cssColour) ?? "#000"
             return "<span class=\"key\" style=\"background:\(colour)\"></span>\(escapeHTML(name))"
@@ -58,6 +60,37 @@ extension EvalReport {
         }
         s += "</body></html>\n"
         return s
+    }
+
+    /// How many of the lowest-SQNR layers the chart marks and names.
+    public static let markedLayers = 5
+
+    /// Per-layer SQNR: one column per activation point in forward order (its name and value on hover), the
+    /// model's parts (input, stages, decoder, logits) underneath, the lowest few marked and named.
+    private static func layerChart(_ sqnr: LayerSQNR) -> String {
+        var s = "<h2>Per-layer SQNR (dB)</h2>\n"
+        guard let top = sqnr.layers.compactMap(\.decibels).filter(\.isFinite).max(), top > 0 else {
+            return s + "<p>No per-layer values.</p>\n"
+        }
+        let worst = sqnr.worstFirst.prefix(markedLayers).filter { $0.decibels != nil }
+        s += "<p>int8 against fp32 at each of the \(sqnr.layers.count) activation points, in forward order; "
+            + "the chart's top is \(fixed(top)) dB. <span class=\"key worst\"></span>the \(worst.count) lowest: "
+            + worst.map { "\(escapeHTML($0.name)) (\(fixed($0.decibels)) dB)" }.joined(separator: ", ") + "</p>\n<div class=\"layers\">"
+        let marked = Set(worst.map(\.name))
+        for layer in sqnr.layers {
+            let height = layer.decibels.map { $0.isFinite ? max(0, $0) / top * 100 : 100 } ?? 0
+            s += "<div class=\"layer\(marked.contains(layer.name) ? " worst" : "")\" style=\"height:\(fixed(height))%\" "
+                + "title=\"\(escapeHTML(layer.name)): \(fixed(layer.decibels)) dB\"></div>"
+        }
+        // Runs of points of one part (the name before its first dot), each as wide as its columns.
+        var parts: [(name: Substring, count: Int)] = []
+        for layer in sqnr.layers {
+            let part = layer.name.prefix { $0 != "." }
+            if parts.last?.name == part { parts[parts.count - 1].count += 1 } else { parts.append((part, 1)) }
+        }
+        s += "</div>\n<div class=\"layer-parts\">"
+            + parts.map { "<span style=\"flex:\($0.count) \($0.count) 0\" title=\"\(escapeHTML(String($0.name)))\">\(escapeHTML(String($0.name)))</span>" }.joined()
+        return s + "</div>\n"
     }
 
     private static func figureRow(_ e: ComparisonExample, palette: Palette) throws(EdgeSegError) -> String {
@@ -90,6 +123,10 @@ extension EvalReport {
         .key{display:inline-block;width:12px;height:12px;margin:0 4px 0 10px;vertical-align:middle;border:1px solid #888}
         .row{display:grid;grid-template-columns:repeat(4,1fr);gap:8px}figure{margin:0}
         figcaption{text-align:center;font-size:13px}img{width:100%;height:auto;display:block}
+        .layers{display:flex;align-items:flex-end;height:180px;max-width:1100px;border-left:1px solid #888;border-bottom:1px solid #888}
+        .layer{flex:1 1 0;box-sizing:border-box;border-right:1px solid #fff;background:#7a4fb5}.worst{background:#d1495b}
+        .layer-parts{display:flex;max-width:1100px;margin-left:1px;font-size:11px;margin-bottom:12px}
+        .layer-parts span{overflow:hidden;text-align:center;border-right:1px solid #bbb}
         """
 }
 

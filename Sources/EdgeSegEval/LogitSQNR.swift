@@ -8,7 +8,8 @@ import EdgeSegRuntime
 /// Signal-to-quantization-noise ratio of test logits (int8) against reference logits (fp32), in dB:
 /// 10·log10(Σ ref² / Σ (ref − test)²). The two sums run over every value of every image added, so the
 /// result is the SQNR of the whole set, not a mean of per-image decibels (where one easy image would count
-/// as much as a hard one, and a perfect one would make the mean infinite).
+/// as much as a hard one, and a perfect one would make the mean infinite). `LayerSQNR` keeps one per
+/// activation point.
 public struct LogitSQNR: Equatable, Sendable {
     public private(set) var signalEnergy: Double = 0
     public private(set) var noiseEnergy: Double = 0
@@ -29,6 +30,24 @@ public struct LogitSQNR: Equatable, Sendable {
                     noise += diff * diff
                 }
             }
+        }
+        signalEnergy += signal
+        noiseEnergy += noise
+    }
+
+    /// Adds one tensor's int8 values, real value = scale · (q − zero point), against its fp32 values in the
+    /// same layout (the per-layer SQNR). `source` (the layer and image, say) is named in errors.
+    public mutating func add(reference: UnsafeBufferPointer<Float>, quantized: UnsafeBufferPointer<Int8>,
+                             _ parameters: QuantizationParameters, source: String) throws(EdgeSegError) {
+        guard reference.count == quantized.count else {
+            throw EdgeSegError(.usage, "\(source): \(quantized.count) int8 values for \(reference.count) fp32 values")
+        }
+        let scale = parameters.scale, zeroPoint = parameters.zeroPoint
+        var signal: Double = 0, noise: Double = 0
+        for i in 0..<reference.count {
+            let ref = Double(reference[i]), diff = ref - scale * Double(Int32(quantized[i]) - zeroPoint)
+            signal += ref * ref
+            noise += diff * diff
         }
         signalEnergy += signal
         noiseEnergy += noise

@@ -9,6 +9,9 @@ public struct ModelComparison: Sendable {
     /// int8-vs-fp32 pixel agreement over every pixel, and the int8 logits' SQNR against the fp32 logits.
     public var agreement = Agreement()
     public var logitSQNR = LogitSQNR()
+    /// Every activation point's int8 SQNR against fp32 over all images (the fp32 model must run the folded
+    /// decoder, `FloatSegFormer(_, decoder: .folded)`, to report the decoder's points).
+    public var layers: LayerSQNR
     /// Per image: name and int8-vs-fp32 agreement in percent, in data-set order.
     public var perImage: [(name: String, agreement: Double)] = []
     /// The images to look at, with both class maps: the least agreeing first, then typical ones.
@@ -30,18 +33,33 @@ public struct ModelComparison: Sendable {
             int8 = try ConfusionMatrix(classCount: config.numLabels, ignoredLabels: ignored)
         }
         let logitScale = int8Model.activations[ActivationPoint.logits]!.scale
-        // One image through both models: its pixels, both class maps, and both sets of logits.
-        func run(_ sample: LabeledDataset.Sample) throws(EdgeSegError) -> (image: RGBImage, floatMap: [UInt8], int8Map: [UInt8], floatLogits: [Float], int8Logits: [Float]) {
+        var layerSQNR = try LayerSQNR(model: int8Model)
+        // One session per input size: images of one size (or all, given `size`) share its arena. Observable: the
+        // decoder's fused map is kept whole, so every point can be compared.
+        var session: Int8Session?
+        // One image through both models: its pixels, both class maps, and both sets of logits; with `measure`,
+        // every activation point's int8 values are compared with fp32 on the way.
+        func run(_ sample: LabeledDataset.Sample, measure: Bool) throws(EdgeSegError) -> (image: RGBImage, floatMap: [UInt8], int8Map: [UInt8], floatLogits: [Float], int8Logits: [Float]) {
             let image = try loadImage(path: sample.imagePath)
             let pixels = try preprocess(image, size: size)
-            let floatLogits = try floatModel.forward(pixels).logits
-            let int8Logits = try int8Model.forward(pixels).logits
-            return (image, classMap(logits: floatLogits, height: image.height, width: image.width),
-                    classMap(logits: int8Logits, height: image.height, width: image.width),
-                    floatLogits.data, int8Logits.dequantized(scale: logitScale).data)
+            if session.map({ [config.numChannels, $0.height, $0.width] != pixels.shape }) ?? true {
+                session = try Int8Session(model: int8Model, height: pixels.shape[1], width: pixels.shape[2], observable: true)
+            }
+            let int8Session = session!
+            let floatLogits: FeatureMap
+            if measure {
+                floatLogits = try layerSQNR.add(float: floatModel, int8: int8Session, pixels: pixels, source: sample.imagePath).logits
+            } else {
+                try int8Session.run(pixels: pixels)
+                floatLogits = try floatModel.forward(pixels).logits
+            }
+            var int8Map = [UInt8](repeating: 0, count: image.height * image.width)
+            int8Map.withUnsafeMutableBufferPointer { int8Session.writeClassMap(height: image.height, width: image.width, into: $0) }
+            return (image, classMap(logits: floatLogits, height: image.height, width: image.width), int8Map,
+                    floatLogits.data, int8Session.logits.copy().dequantized(scale: logitScale).data)
         }
         for (i, sample) in dataset.samples.enumerated() {
-            let result = try run(sample)
+            let result = try run(sample, measure: true)
             var imageAgreement = Agreement()
             try imageAgreement.add(result.int8Map, result.floatMap, source: sample.imagePath)
             agreement.merge(imageAgreement)
@@ -54,9 +72,10 @@ public struct ModelComparison: Sendable {
             }
             progress(i + 1, dataset.samples.count)
         }
+        layers = layerSQNR
         for (index, kind) in chooseExamples(agreements: perImage.map(\.agreement), worst: exampleCounts.worst, typical: exampleCounts.typical) {
             let sample = dataset.samples[index]
-            let result = try run(sample)
+            let result = try run(sample, measure: false)
             let labels = sample.labelPath == nil ? nil
                 : try dataset.loadLabel(sample, width: result.image.width, height: result.image.height)
             examples.append(ComparisonExample(name: sample.name, kind: kind, agreement: perImage[index].agreement,

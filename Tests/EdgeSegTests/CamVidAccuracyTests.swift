@@ -15,11 +15,12 @@ import Testing
         try Int8Quantizer.quantize(checkpoint, activations: calibration.activationParameters).write(to: scratch + "/camvid.edgeseg")
 
         let data = try LabeledDataset(directory: SharedAssets.path("assets/camvid/eval"), layout: .camvid)
-        let comparison = try ModelComparison(float: try FloatSegFormer(checkpoint), int8: try Int8SegFormer(path: scratch + "/camvid.edgeseg"),
+        let comparison = try ModelComparison(float: try FloatSegFormer(checkpoint, decoder: .folded), int8: try Int8SegFormer(path: scratch + "/camvid.edgeseg"),
                                              dataset: data)
         let float = try #require(comparison.float), int8 = try #require(comparison.int8)
         print("CamVid eval, percentile 99.99: fp32 mIoU \(float.meanIoU!), int8 mIoU \(int8.meanIoU!), "
-              + "agreement \(comparison.agreement.percent!) %, logit SQNR \(comparison.logitSQNR.decibels!) dB")
+              + "agreement \(comparison.agreement.percent!) %, logit SQNR \(comparison.logitSQNR.decibels!) dB; lowest layers "
+              + comparison.layers.worstFirst.prefix(3).map { "\($0.name) \($0.decibels ?? .nan) dB" }.joined(separator: ", "))
         // fp32 is scored as ONNX Runtime scores the same model: ../shared/peers/ort_eval.py prints mIoU 38.96.
         #expect(float.classIoU.allSatisfy { $0 != nil })
         #expect(abs(float.meanIoU! - 38.96) < 0.05)

@@ -1,5 +1,6 @@
 import EdgeSegEval
 import EdgeSegRuntime
+import Foundation
 import Testing
 
 /// Confusion-matrix metrics, agreement and logit SQNR on hand-made data, computed by hand.
@@ -111,5 +112,22 @@ import Testing
         try exact.add(reference: [1, -2], test: [1, -2])
         #expect(exact.decibels == .infinity)
         #expect(throws: EdgeSegError.self) { try exact.add(reference: [1, 2], test: [1]) }
+    }
+
+    @Test func sqnrOfInt8ValuesUsesTheirScaleAndZeroPoint() throws {
+        // Scale 0.5, zero point 2: codes [4, 0, 2] are [1, −1, 0]. Against [1.2, −1, 0.1]: signal 1.44 + 1 + 0.01
+        // = 2.45, noise 0.04 + 0 + 0.01 = 0.05 → 10·log10(49) = 16.90 dB.
+        var sqnr = LogitSQNR()
+        let reference: [Float] = [1.2, -1, 0.1], codes: [Int8] = [4, 0, 2]
+        try reference.withUnsafeBufferPointer { r in
+            try codes.withUnsafeBufferPointer { q in
+                try sqnr.add(reference: r, quantized: q, QuantizationParameters(scale: 0.5, zeroPoint: 2), source: "layer")
+                #expect(abs(sqnr.decibels! - 10 * log10(49.0)) < 1e-4)  // the float32 inputs are not exactly 1.2 and 0.1
+                let short = #expect(throws: EdgeSegError.self) {
+                    try sqnr.add(reference: r, quantized: UnsafeBufferPointer(rebasing: q[..<2]), QuantizationParameters(scale: 1, zeroPoint: 0), source: "layer x")
+                }
+                #expect(short?.message.hasPrefix("layer x: 2 int8 values for 3 fp32 values") == true)
+            }
+        }
     }
 }
