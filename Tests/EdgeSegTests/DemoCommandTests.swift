@@ -3,8 +3,9 @@ import Testing
 
 /// `edgeseg demo`: calibrate, quantize, compare and report in one command.
 @Suite struct DemoCommandTests {
-    @Test func demoWritesModelScalesAndReport() throws {
-        let dir = SharedAssets.scratchDirectory()
+    /// Scratch calib/ and eval/ folders with the first two CamVid calibration and eval images: a fast demo.
+    static func smallCamVidFolders(name: String = #function) throws -> (calib: String, eval: String) {
+        let dir = SharedAssets.scratchDirectory(name)
         let fm = FileManager.default
         let camvid = SharedAssets.path("assets/camvid")
         for sub in ["calib", "eval/images", "eval/labels"] { try fm.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true) }
@@ -14,10 +15,43 @@ import Testing
         for file in try fm.contentsOfDirectory(atPath: camvid + "/eval/images").sorted().prefix(2) {
             for sub in ["images", "labels"] { try fm.copyItem(atPath: "\(camvid)/eval/\(sub)/\(file)", toPath: "\(dir)/eval/\(sub)/\(file)") }
         }
-        let output = dir + "/out"
-        let run = try runEdgeSeg(["demo", "--model", SharedAssets.camvidModel, "--calib", dir + "/calib", "--data", dir + "/eval",
+        return (dir + "/calib", dir + "/eval")
+    }
+
+    @Test func demoWritesModelScalesAndReport() throws {
+        let folders = try Self.smallCamVidFolders()
+        let output = SharedAssets.scratchDirectory() + "/out"
+        let run = try runEdgeSeg(["demo", "--model", SharedAssets.camvidModel, "--calib", folders.calib, "--data", folders.eval,
                                   "--size", "64x96", "--output", output])
         #expect(run.status == 0, "\(run.stderr)")
+        try Self.expectReport(run, in: output)
+    }
+
+    /// A hub id (owner/name, not a path) is fetched from the hub first (here the stand-in hub of
+    /// HubDownloadTests serving the CamVid model) into the cache, then the demo runs on the download.
+    @Test func demoFetchesAHubIdFirst() throws {
+        let hub = try LocalHub()
+        defer { hub.stop() }
+        let folders = try Self.smallCamVidFolders()
+        let cache = SharedAssets.scratchDirectory(), output = SharedAssets.scratchDirectory() + "/out"
+        let run = try runEdgeSeg(["demo", "--model", HubDownloadTests.repo, "--calib", folders.calib, "--data", folders.eval,
+                                  "--size", "64x96", "--output", output],
+                                 environment: ["HF_ENDPOINT": hub.endpoint, "HF_TOKEN": "", "XDG_CACHE_HOME": cache])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("fetching \(HubDownloadTests.repo) from the hub"), "\(run.stdout)")
+        let fetched = cache + "/edgeseg/hub/edgeseg--segformer-b0-camvid/main"
+        #expect(run.stdout.contains("2/3 quantize \(fetched)"), "\(run.stdout)")
+        #expect(hub.requests.contains("GET /edgeseg/segformer-b0-camvid/resolve/main/config.json auth=no"))
+        for file in ["config.json", "model.safetensors"] {
+            #expect(FileManager.default.contentsEqual(atPath: fetched + "/" + file, andPath: SharedAssets.camvidModel + "/" + file), "\(file)")
+        }
+        try Self.expectReport(run, in: output)
+    }
+
+    /// The demo's files are in `output`, its table was printed, and report.json's scores are in range
+    /// (two images).
+    static func expectReport(_ run: ProcessResult, in output: String) throws {
+        let fm = FileManager.default
         #expect(run.stdout.contains("report: \(output)/report.html"), "\(run.stdout)")
         #expect(run.stdout.contains("| mIoU |"), "\(run.stdout)")
         for file in ["model.edgeseg", "scales.json", "report.json", "report.md", "report.html"] {

@@ -179,7 +179,7 @@ import Testing
 /// Fixtures/hub_server.py serving the CamVid model as `HubDownloadTests.repo` at one revision.
 /// It listens on a port the OS picks (no race for a free one) and prints it once it accepts connections;
 /// `stop` ends it; should this test process die first, its stdin pipe closes and it exits too.
-private final class LocalHub {
+final class LocalHub {
     let root = SharedAssets.scratchDirectory("hub")
     let endpoint: String
     private let logPath: String
