@@ -60,7 +60,11 @@ import Testing
         var x = Int8Test.codes(h * w * c, &rng)
         for i in stride(from: 0, to: x.count, by: 7 * c) { x[i] = x[i + c - 1] }   // plant ties
         var labels = [UInt8](repeating: 0, count: oh * ow)
-        es_qs8_ibilinear_argmax_scalar(h, w, c, x, oh, ow, &labels)
+        labels.withUnsafeMutableBufferPointer { l in   // in bands of 3 rows, as the thread pool runs it
+            for first in stride(from: 0, to: oh, by: 3) {
+                es_qs8_ibilinear_argmax_scalar(h, w, c, x, oh, ow, first, min(3, oh - first), l.baseAddress! + first * ow)
+            }
+        }
         func tap(_ o: Int, _ n: Int, _ m: Int) -> (Int, Int, Int) {
             let num = max(0, (2 * o + 1) * n - m), den = 2 * m
             let i0 = num / den

@@ -20,7 +20,7 @@ import Testing
         #expect(twice(8 * 8 * 16) { y in es_qs8_qc8w_gemm_rndnu_scalar(64, 16, 16, x, 16, -4, w, bias, rq, out, &y, 16) })
         let conv = es_conv2d_shape(in_h: 8, in_w: 8, in_c: 16, out_c: 16, kernel: 3, stride: 2, pad: 1)
         #expect(twice(4 * 4 * 16) { y in es_qs8_qc8w_conv2d_nhwc_rndnu_scalar(conv, x, 9, w, bias, rq, out, &y) })
-        #expect(twice(8 * 8 * 16) { y in es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(8, 8, 16, x, 9, w, bias, rq, out, &y) })
+        #expect(twice(8 * 8 * 16) { y in es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(8, 8, 16, 0, 8, x, 9, w, bias, rq, out, &y) })
         #expect(twice(8 * 8 * 16) { y in es_qs8_ibilinear_nhwc_scalar(4, 4, 16, x, 8, 8, &y) })
 
         var params = es_qs8_vadd_params()

@@ -172,7 +172,7 @@ import Testing
             let sy = 0.05, out = Int8Test.out(zeroPoint: 4)
             let rq = sw.map { Int8Test.requant(sx * $0 / sy) }
             var y = [Int8](repeating: 0, count: h * w * c)
-            es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(h, w, c, x, zx, weights, bias, rq, out, &y)
+            es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(h, w, c, 0, h, x, zx, weights, bias, rq, out, &y)
             var exact = [Double](), bound = [Double]()
             for oy in 0..<h {
                 for ox in 0..<w {

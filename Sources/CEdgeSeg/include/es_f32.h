@@ -36,9 +36,11 @@ void es_f32_attention(const float *q, const float *k, const float *v, size_t n, 
 void es_f32_resize_bilinear(const float *x, size_t h, size_t w, size_t c, size_t oh, size_t ow, float *y);
 
 // The int8 model's input (oh×ow×3, channels last) from an h×w RGB picture: the bits of preprocess() (resize,
-// then (v/255 − mean)/std per channel) quantized with q = clamp(round(x · inverse_scale) + zero_point).
-void es_f32_quantize_rgb8(const uint8_t *rgb, size_t h, size_t w, size_t oh, size_t ow, const float mean[3],
-                          const float std[3], double inverse_scale, int32_t zero_point, int8_t *y);
+// then (v/255 − mean)/std per channel) quantized with q = clamp(round(x · inverse_scale) + zero_point). Only
+// output rows [first_row, first_row + rows) are computed, into y (their first row at y).
+void es_f32_quantize_rgb8(const uint8_t *rgb, size_t h, size_t w, size_t oh, size_t ow, size_t first_row, size_t rows,
+                          const float mean[3], const float std[3], double inverse_scale, int32_t zero_point,
+                          int8_t *y);
 
 // Per-pixel argmax over c channels of an n×c map (first maximum wins, as torch.argmax).
 void es_f32_argmax(const float *x, size_t n, size_t c, unsigned char *labels);

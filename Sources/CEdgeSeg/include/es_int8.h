@@ -92,10 +92,13 @@ void es_qs8_qc8w_conv2d_nhwc_rndnu_scalar(es_conv2d_shape shape, const int8_t *x
                                           const int8_t *w, const int32_t *bias, const es_requant *requant,
                                           es_qs8_out out, int8_t *y);
 
-// Depthwise 3×3, stride 1, padding 1 (the input zero point) on an h×w×c map. Weights [3][3][c].
-void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(size_t h, size_t w, size_t c, const int8_t *x, int32_t x_zero_point,
-                                               const int8_t *weights, const int32_t *bias,
-                                               const es_requant *requant, es_qs8_out out, int8_t *y);
+// Depthwise 3×3, stride 1, padding 1 (the input zero point) on an h×w×c map. Weights [3][3][c]. Only output
+// rows [first_row, first_row + rows) are computed, into y (their first row at y); x is the whole map, so a band's
+// taps above and below it read the real neighbouring rows and padding is only at the map's edges.
+void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(size_t h, size_t w, size_t c, size_t first_row, size_t rows,
+                                               const int8_t *x, int32_t x_zero_point, const int8_t *weights,
+                                               const int32_t *bias, const es_requant *requant, es_qs8_out out,
+                                               int8_t *y);
 
 // y[i] = table[x[i] + 128] (GELU or any other int8 → int8 function).
 void es_qs8_lut_scalar(size_t n, const int8_t *x, const int8_t table[256], int8_t *y);
@@ -183,8 +186,9 @@ void es_qs8_upsample_sum_rndnu_scalar(size_t inputs, const es_qs8_upsample_input
 
 // The class map at out_h×out_w of an in_h×in_w×c int8 logits map (one scale for all classes): each
 // pixel's logits are bilinearly interpolated exactly (Q22, no rounding) and the first maximum wins,
-// as torch.argmax over float logits upsampled with align_corners = false.
+// as torch.argmax over float logits upsampled with align_corners = false. Only output rows
+// [first_row, first_row + rows) are computed, into labels (their first row at labels). c <= 256.
 void es_qs8_ibilinear_argmax_scalar(size_t in_h, size_t in_w, size_t c, const int8_t *x, size_t out_h, size_t out_w,
-                                    uint8_t *labels);
+                                    size_t first_row, size_t rows, uint8_t *labels);
 
 #endif

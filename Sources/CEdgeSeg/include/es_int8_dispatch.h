@@ -39,9 +39,10 @@ typedef void (*es_qs8_qk_fn)(size_t nq, size_t nk, size_t d, const int8_t *q, si
                              const int8_t *k, size_t k_stride, int32_t k_zero_point, int32_t *s, size_t s_stride);
 typedef void (*es_qu8_pv_fn)(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,
                              size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
-typedef void (*es_qs8_qc8w_dwconv3x3p1_fn)(size_t h, size_t w, size_t c, const int8_t *x, int32_t x_zero_point,
-                                           const int8_t *weights, const int32_t *bias, const es_requant *requant,
-                                           es_qs8_out out, int8_t *y);
+typedef void (*es_qs8_qc8w_dwconv3x3p1_fn)(size_t h, size_t w, size_t c, size_t first_row, size_t rows,
+                                           const int8_t *x, int32_t x_zero_point, const int8_t *weights,
+                                           const int32_t *bias, const es_requant *requant, es_qs8_out out,
+                                           int8_t *y);
 typedef void (*es_qs8_layernorm_fn)(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
                                     const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
 typedef void (*es_qs8_upsample_sum_fn)(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
@@ -137,12 +138,14 @@ void es_qu8_pv_avx2(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_s
                     size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
 void es_qu8_pv_avx512vnni(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,
                           size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
-void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx2(size_t h, size_t w, size_t c, const int8_t *x, int32_t x_zero_point,
-                                             const int8_t *weights, const int32_t *bias, const es_requant *requant,
-                                             es_qs8_out out, int8_t *y);
-void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni(size_t h, size_t w, size_t c, const int8_t *x,
-                                                   int32_t x_zero_point, const int8_t *weights, const int32_t *bias,
-                                                   const es_requant *requant, es_qs8_out out, int8_t *y);
+void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx2(size_t h, size_t w, size_t c, size_t first_row, size_t rows,
+                                             const int8_t *x, int32_t x_zero_point, const int8_t *weights,
+                                             const int32_t *bias, const es_requant *requant, es_qs8_out out,
+                                             int8_t *y);
+void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni(size_t h, size_t w, size_t c, size_t first_row, size_t rows,
+                                                   const int8_t *x, int32_t x_zero_point, const int8_t *weights,
+                                                   const int32_t *bias, const es_requant *requant, es_qs8_out out,
+                                                   int8_t *y);
 void es_qs8_upsample_sum_rndnu_avx2(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
                                     size_t c, size_t first_row, size_t rows,
                                     const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
@@ -178,9 +181,10 @@ void es_qu8_pv_neon(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_s
                     size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
 void es_qu8_pv_neondot(size_t nq, size_t nk, size_t d, const uint8_t *p, size_t p_stride, const int8_t *v,
                        size_t v_stride, int32_t v_zero_point, int32_t *o, size_t o_stride);
-void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon(size_t h, size_t w, size_t c, const int8_t *x, int32_t x_zero_point,
-                                             const int8_t *weights, const int32_t *bias, const es_requant *requant,
-                                             es_qs8_out out, int8_t *y);
+void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon(size_t h, size_t w, size_t c, size_t first_row, size_t rows,
+                                             const int8_t *x, int32_t x_zero_point, const int8_t *weights,
+                                             const int32_t *bias, const es_requant *requant, es_qs8_out out,
+                                             int8_t *y);
 void es_qs8_upsample_sum_rndnu_neon(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
                                     size_t c, size_t first_row, size_t rows,
                                     const int32_t *multipliers, int32_t shift, const int64_t *bias_q,

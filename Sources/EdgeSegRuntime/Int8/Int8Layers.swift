@@ -104,7 +104,7 @@ struct Int8DepthwiseConv3x3 {
     }
 
     func run(_ x: UnsafePointer<Int8>, height: Int, width: Int, _ y: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
-        kernels.dwconv3x3!(height, width, channels, x, inputZeroPoint, weight.baseAddress, bias.baseAddress, requant, output, y)
+        kernels.dwconv3x3!(height, width, channels, 0, height, x, inputZeroPoint, weight.baseAddress, bias.baseAddress, requant, output, y)
     }
 }
 

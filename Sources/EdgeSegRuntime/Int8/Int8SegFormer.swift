@@ -82,7 +82,7 @@ public func classMap(logits: Int8Map, height: Int, width: Int) -> [UInt8] {
     var labels = [UInt8](repeating: 0, count: height * width)
     logits.data.withUnsafeBufferPointer { lp in
         labels.withUnsafeMutableBufferPointer { op in
-            es_qs8_ibilinear_argmax_scalar(logits.height, logits.width, logits.channels, lp.baseAddress, height, width, op.baseAddress)
+            es_qs8_ibilinear_argmax_scalar(logits.height, logits.width, logits.channels, lp.baseAddress, height, width, 0, height, op.baseAddress)
         }
     }
     return labels

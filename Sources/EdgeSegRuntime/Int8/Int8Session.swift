@@ -135,7 +135,7 @@ public final class Int8Session {
         image.pixels.withUnsafeBufferPointer { rgb in
             imageNetMean.withUnsafeBufferPointer { mean in
                 imageNetStd.withUnsafeBufferPointer { std in
-                    es_f32_quantize_rgb8(rgb.baseAddress, image.height, image.width, height, width, mean.baseAddress,
+                    es_f32_quantize_rgb8(rgb.baseAddress, image.height, image.width, height, width, 0, height, mean.baseAddress,
                                          std.baseAddress, 1 / p.scale, p.zeroPoint, tensor(input.id))
                 }
             }
@@ -156,7 +156,7 @@ public final class Int8Session {
         precondition(labels.count >= height * width && logitsTensor.channels <= 256, "class map buffer too small")
         let start = timing ? es_monotonic_ns() : 0
         es_qs8_ibilinear_argmax_scalar(logitsTensor.height, logitsTensor.width, logitsTensor.channels,
-                                       tensor(logitsTensor.id), height, width, labels.baseAddress)
+                                       tensor(logitsTensor.id), height, width, 0, height, labels.baseAddress)
         if timing { groupNanoseconds[Int8OpGroup.classMap.rawValue] += es_monotonic_ns() - start }
     }
 

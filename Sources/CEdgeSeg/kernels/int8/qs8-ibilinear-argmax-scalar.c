@@ -3,8 +3,8 @@
 #include "es-int8-math.h"
 
 void es_qs8_ibilinear_argmax_scalar(size_t in_h, size_t in_w, size_t c, const int8_t *x, size_t out_h, size_t out_w,
-                                    uint8_t *labels) {
-    for (size_t oy = 0; oy < out_h; oy++) {
+                                    size_t first_row, size_t rows, uint8_t *labels) {
+    for (size_t oy = first_row; oy < first_row + rows; oy++) {
         es_tap ty = es_bilinear_tap(oy, in_h, out_h);
         const int8_t *r0 = x + ty.i0 * in_w * c, *r1 = x + ty.i1 * in_w * c;
         for (size_t ox = 0; ox < out_w; ox++) {
@@ -17,7 +17,7 @@ void es_qs8_ibilinear_argmax_scalar(size_t in_h, size_t in_w, size_t c, const in
                 int64_t v = (int64_t)top * (2048 - ty.frac) + (int64_t)bottom * ty.frac;
                 if (v > best) { best = v; best_class = ch; }
             }
-            labels[oy * out_w + ox] = (uint8_t)best_class;
+            labels[(oy - first_row) * out_w + ox] = (uint8_t)best_class;
         }
     }
 }

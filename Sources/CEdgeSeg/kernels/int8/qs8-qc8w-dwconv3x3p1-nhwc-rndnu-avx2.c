@@ -55,9 +55,10 @@ ES_AVX2 static inline __m128i block(const int8_t *const tap[9], size_t off, cons
     return es_avx2_pack_epi32_epi8(a, b);
 }
 
-ES_AVX2 void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx2(size_t h, size_t w, size_t c, const int8_t *x,
-                                                     int32_t x_zero_point, const int8_t *weights, const int32_t *bias,
-                                                     const es_requant *requant, es_qs8_out out, int8_t *y) {
+ES_AVX2 void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx2(size_t h, size_t w, size_t c, size_t first_row, size_t rows,
+                                                     const int8_t *x, int32_t x_zero_point, const int8_t *weights,
+                                                     const int32_t *bias, const es_requant *requant, es_qs8_out out,
+                                                     int8_t *y) {
     int8_t zrow[CHUNK];
     memset(zrow, (int8_t)x_zero_point, sizeof zrow);
     block_params bp[CHUNK / CB];
@@ -67,7 +68,7 @@ ES_AVX2 void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx2(size_t h, size_t w, size_t 
             size_t nc = cc - b * CB < CB ? cc - b * CB : CB;
             prepare_block(c, c0 + b * CB, nc, weights, bias, requant, x_zero_point, &bp[b]);
         }
-        for (size_t oy = 0; oy < h; oy++) {
+        for (size_t oy = first_row; oy < first_row + rows; oy++) {
             for (size_t ox = 0; ox < w; ox++) {
                 const int8_t *tap[9];
                 for (size_t ky = 0; ky < 3; ky++) {
@@ -76,7 +77,7 @@ ES_AVX2 void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx2(size_t h, size_t w, size_t 
                         tap[ky * 3 + kx] = inside ? x + ((oy + ky - 1) * w + (ox + kx - 1)) * c + c0 : zrow;
                     }
                 }
-                int8_t *dst = y + (oy * w + ox) * c + c0;
+                int8_t *dst = y + ((oy - first_row) * w + ox) * c + c0;
                 for (size_t off = 0; off < full; off += CB)
                     _mm_storeu_si128((__m128i *)(dst + off), block(tap, off, &bp[off / CB], out));
                 if (full < cc) {  // tail: the codes copied out so that no load passes the row's end

@@ -57,10 +57,10 @@ ES_AVX512VNNI static inline void block(const int8_t *const tap[9], size_t off, s
     _mm256_mask_storeu_epi8(dst, mask, bytes);
 }
 
-ES_AVX512VNNI void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni(size_t h, size_t w, size_t c, const int8_t *x,
-                                                             int32_t x_zero_point, const int8_t *weights,
-                                                             const int32_t *bias, const es_requant *requant,
-                                                             es_qs8_out out, int8_t *y) {
+ES_AVX512VNNI void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni(size_t h, size_t w, size_t c, size_t first_row,
+                                                                 size_t rows, const int8_t *x, int32_t x_zero_point,
+                                                                 const int8_t *weights, const int32_t *bias,
+                                                                 const es_requant *requant, es_qs8_out out, int8_t *y) {
     int8_t zrow[CHUNK];
     memset(zrow, (int8_t)x_zero_point, sizeof zrow);
     block_params bp[CHUNK / CB];
@@ -70,7 +70,7 @@ ES_AVX512VNNI void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni(size_t h, size_
             size_t nc = cc - b * CB < CB ? cc - b * CB : CB;
             prepare_block(c, c0 + b * CB, nc, weights, bias, requant, x_zero_point, &bp[b]);
         }
-        for (size_t oy = 0; oy < h; oy++) {
+        for (size_t oy = first_row; oy < first_row + rows; oy++) {
             for (size_t ox = 0; ox < w; ox++) {
                 const int8_t *tap[9];
                 for (size_t ky = 0; ky < 3; ky++) {
@@ -79,7 +79,7 @@ ES_AVX512VNNI void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni(size_t h, size_
                         tap[ky * 3 + kx] = inside ? x + ((oy + ky - 1) * w + (ox + kx - 1)) * c + c0 : zrow;
                     }
                 }
-                int8_t *dst = y + (oy * w + ox) * c + c0;
+                int8_t *dst = y + ((oy - first_row) * w + ox) * c + c0;
                 for (size_t off = 0; off < cc; off += CB) block(tap, off, cc - off, &bp[off / CB], out, dst + off);
             }
         }

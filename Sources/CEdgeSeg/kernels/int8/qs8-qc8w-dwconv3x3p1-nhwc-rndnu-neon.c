@@ -11,9 +11,10 @@
 
 enum { CB = 256 };  // channels per block
 
-void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon(size_t h, size_t w, size_t c, const int8_t *x, int32_t x_zero_point,
-                                             const int8_t *weights, const int32_t *bias, const es_requant *requant,
-                                             es_qs8_out out, int8_t *y) {
+void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon(size_t h, size_t w, size_t c, size_t first_row, size_t rows,
+                                             const int8_t *x, int32_t x_zero_point, const int8_t *weights,
+                                             const int32_t *bias, const es_requant *requant, es_qs8_out out,
+                                             int8_t *y) {
     int8_t pad[16];
     memset(pad, (int8_t)x_zero_point, sizeof pad);
     int32_t base[CB] = {0};
@@ -24,7 +25,7 @@ void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon(size_t h, size_t w, size_t c, const
             for (size_t t = 0; t < 9; t++) sum += (uint32_t)weights[t * c + cb + ch];
             base[ch] = (int32_t)((uint32_t)(bias ? bias[cb + ch] : 0) - (uint32_t)x_zero_point * sum);
         }
-        for (size_t oy = 0; oy < h; oy++) {
+        for (size_t oy = first_row; oy < first_row + rows; oy++) {
             for (size_t ox = 0; ox < w; ox++) {
                 const int8_t *tap[9];
                 size_t step[9];  // 16 along a real pixel, 0 on the padding vector
@@ -35,7 +36,7 @@ void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon(size_t h, size_t w, size_t c, const
                         step[ky * 3 + kx] = inside ? 16 : 0;
                     }
                 }
-                int8_t *dst = y + (oy * w + ox) * c + cb;
+                int8_t *dst = y + ((oy - first_row) * w + ox) * c + cb;
                 for (size_t c0 = 0; c0 < nb; c0 += 16) {
                     size_t cn = nb - c0 < 16 ? nb - c0 : 16;
                     int32x4_t acc[4];

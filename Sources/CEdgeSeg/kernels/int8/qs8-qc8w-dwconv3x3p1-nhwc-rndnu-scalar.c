@@ -2,10 +2,11 @@
 // i.e. real zeros, so they are skipped.
 #include "es-int8-math.h"
 
-void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(size_t h, size_t w, size_t c, const int8_t *x, int32_t x_zero_point,
-                                               const int8_t *weights, const int32_t *bias,
-                                               const es_requant *requant, es_qs8_out out, int8_t *y) {
-    for (size_t oy = 0; oy < h; oy++) {
+void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(size_t h, size_t w, size_t c, size_t first_row, size_t rows,
+                                               const int8_t *x, int32_t x_zero_point, const int8_t *weights,
+                                               const int32_t *bias, const es_requant *requant, es_qs8_out out,
+                                               int8_t *y) {
+    for (size_t oy = first_row; oy < first_row + rows; oy++) {
         for (size_t ox = 0; ox < w; ox++) {
             for (size_t ch = 0; ch < c; ch++) {
                 int32_t acc = bias ? bias[ch] : 0;
@@ -17,7 +18,7 @@ void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(size_t h, size_t w, size_t c, con
                         acc += (v - x_zero_point) * weights[(ky * 3 + kx) * c + ch];
                     }
                 }
-                y[(oy * w + ox) * c + ch] = (int8_t)es_requantize(acc, requant[ch], out);
+                y[((oy - first_row) * w + ox) * c + ch] = (int8_t)es_requantize(acc, requant[ch], out);
             }
         }
     }

@@ -237,12 +237,15 @@ static void dwconv_case(size_t h, size_t w, size_t c, int x_fill, int w_fill, in
     size_t bytes = h * w * c + 16;  // + a tail nobody may write
     int8_t *expected = alloc(bytes), *got = alloc(bytes);
     memset(expected, SENTINEL, bytes);
-    es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(h, w, c, x, zx, weights, bias, rq, out, expected);
+    es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(h, w, c, 0, h, x, zx, weights, bias, rq, out, expected);
+    size_t band = (size_t)uniform(1, 3);
     char params[96];
-    snprintf(params, sizeof params, "h %zu w %zu c %zu z_x %d", h, w, c, zx);
+    snprintf(params, sizeof params, "h %zu w %zu c %zu z_x %d band %zu", h, w, c, zx, band);
     for (int i = 0; i < isa_count; i++) {
         memset(got, SENTINEL, bytes);
-        isas[i]->dwconv3x3(h, w, c, x, zx, weights, bias, rq, out, got);
+        for (size_t first = 0; first < h; first += band)  // in bands, as the thread pool runs it
+            isas[i]->dwconv3x3(h, w, c, first, h - first < band ? h - first : band, x, zx, weights, bias, rq, out,
+                               got + first * w * c);
         expect_same(got, expected, bytes, 1, i, "dwconv3x3", params);
     }
     free(x), free(weights), free(bias), free(rq), free(expected), free(got);
