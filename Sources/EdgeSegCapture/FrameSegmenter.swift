@@ -2,8 +2,9 @@ import EdgeSegRuntime
 
 /// The model a frame goes through, int8 or float32, loaded from an `.edgeseg` file.
 ///
-/// `classMap(of:)` is the one place the camera calls the runtime per frame (preprocess, forward, class
-/// map), so that moving to an allocation-free session API is a change to that method alone.
+/// `classMap(of:)` is the one place the camera calls the runtime per frame. An int8 model runs in an
+/// `Int8Session` (static arena, `threads` threads, the picture resized and quantized straight into it), made
+/// for the first frame's size and kept while the size stays: the inference itself allocates nothing per frame.
 public final class FrameSegmenter: @unchecked Sendable {   // used by one thread at a time: the inference thread
     private enum Network {
         case int8(Int8SegFormer)
@@ -14,10 +15,13 @@ public final class FrameSegmenter: @unchecked Sendable {   // used by one thread
     public let config: SegFormerConfig
     /// The size the model runs at; nil: each frame's own size.
     public let size: (height: Int, width: Int)?
+    /// Threads of the int8 session.
+    public let threads: Int
+    private var session: Int8Session?
 
     /// An int8 file runs on the int8 runtime; a float32 file (metadata "config" and hub-named f32 tensors)
     /// on the float one.
-    public init(modelPath: String, size: (height: Int, width: Int)?) throws(EdgeSegError) {
+    public init(modelPath: String, size: (height: Int, width: Int)?, threads: Int = 1) throws(EdgeSegError) {
         do {
             let model = try Int8SegFormer(path: modelPath)
             network = .int8(model)
@@ -29,6 +33,7 @@ public final class FrameSegmenter: @unchecked Sendable {   // used by one thread
             config = model.config
         }
         self.size = size
+        self.threads = threads
     }
 
     /// "int8" or "fp32".
@@ -41,10 +46,20 @@ public final class FrameSegmenter: @unchecked Sendable {   // used by one thread
 
     /// The class of every pixel of `frame`, at the frame's size: exactly what `edgeseg segment` computes.
     public func classMap(of frame: RGBImage) throws(EdgeSegError) -> [UInt8] {
-        let pixels = try preprocess(frame, size: size)
+        let (height, width) = size ?? (frame.height, frame.width)
         switch network {
-        case .int8(let m): return EdgeSegRuntime.classMap(logits: try m.forward(pixels).logits, height: frame.height, width: frame.width)
-        case .float(let m): return EdgeSegRuntime.classMap(logits: try m.forward(pixels).logits, height: frame.height, width: frame.width)
+        case .int8(let m):
+            if session.map({ $0.height != height || $0.width != width }) ?? true {
+                session = try Int8Session(model: m, height: height, width: width, threads: threads)
+            }
+            let session = session!
+            try session.run(image: frame)
+            var labels = [UInt8](repeating: 0, count: frame.height * frame.width)
+            labels.withUnsafeMutableBufferPointer { session.writeClassMap(height: frame.height, width: frame.width, into: $0) }
+            return labels
+        case .float(let m):
+            let logits = try m.forward(try preprocess(frame, size: size)).logits
+            return EdgeSegRuntime.classMap(logits: logits, height: frame.height, width: frame.width)
         }
     }
 }

@@ -103,8 +103,11 @@ struct Int8DepthwiseConv3x3 {
         output = outputRange(try r.zeroPoint(out))
     }
 
-    func run(_ x: UnsafePointer<Int8>, height: Int, width: Int, _ y: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
-        kernels.dwconv3x3!(height, width, channels, 0, height, x, inputZeroPoint, weight.baseAddress, bias.baseAddress, requant, output, y)
+    /// Output `rows` of the height × width map x into y (y at the first of them).
+    func run(_ x: UnsafePointer<Int8>, height: Int, width: Int, rows: Range<Int>, _ y: UnsafeMutablePointer<Int8>,
+             _ kernels: es_int8_kernel_table) {
+        kernels.dwconv3x3!(height, width, channels, rows.lowerBound, rows.count, x, inputZeroPoint, weight.baseAddress,
+                           bias.baseAddress, requant, output, y)
     }
 }
 

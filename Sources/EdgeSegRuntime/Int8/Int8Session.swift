@@ -20,8 +20,8 @@ public final class Int8Session {
     private let input: Int8Tensor
     private let stageOutputs: [Int8Tensor]
     private let logitsTensor: Int8Tensor
-    /// The op the workers are running, and its work split (rows or elements per unit).
-    private var current = 0
+    /// What the workers are splitting, and how (rows or elements per unit).
+    private var work = Work.op(0)
     private var chunk = 0
     /// Nanoseconds per op group over the runs since `resetTimings`, when `timing` is on.
     public var timing = false
@@ -131,14 +131,10 @@ public final class Int8Session {
         guard model.config.numChannels == 3, image.width > 0, image.height > 0 else {
             throw EdgeSegError(.usage, "a \(image.width)x\(image.height) RGB picture cannot feed a model with \(model.config.numChannels) input channels")
         }
-        let p = model.inputParameters, start = timing ? es_monotonic_ns() : 0
+        let start = timing ? es_monotonic_ns() : 0
         image.pixels.withUnsafeBufferPointer { rgb in
-            imageNetMean.withUnsafeBufferPointer { mean in
-                imageNetStd.withUnsafeBufferPointer { std in
-                    es_f32_quantize_rgb8(rgb.baseAddress, image.height, image.width, height, width, 0, height, mean.baseAddress,
-                                         std.baseAddress, 1 / p.scale, p.zeroPoint, tensor(input.id))
-                }
-            }
+            work = .input(rgb: rgb.baseAddress!, height: image.height, width: image.width)
+            splitRows(height)
         }
         if timing { groupNanoseconds[Int8OpGroup.input.rawValue] += es_monotonic_ns() - start }
         execute { _ in }
@@ -155,8 +151,8 @@ public final class Int8Session {
     public func writeClassMap(height: Int, width: Int, into labels: UnsafeMutableBufferPointer<UInt8>) {
         precondition(labels.count >= height * width && logitsTensor.channels <= 256, "class map buffer too small")
         let start = timing ? es_monotonic_ns() : 0
-        es_qs8_ibilinear_argmax_scalar(logitsTensor.height, logitsTensor.width, logitsTensor.channels,
-                                       tensor(logitsTensor.id), height, width, 0, height, labels.baseAddress)
+        work = .classMap(labels: labels.baseAddress!, height: height, width: width)
+        splitRows(height)
         if timing { groupNanoseconds[Int8OpGroup.classMap.rawValue] += es_monotonic_ns() - start }
     }
 
@@ -189,13 +185,14 @@ public final class Int8Session {
         case .quantizeInput:
             break   // written by run(pixels:) or run(image:) before the ops run
         case .conv(let layer, let x, _, _):
-            current = i
+            work = .op(i)
             chunk = 1
             dispatch(units: layer.tiles(height: x.height, width: x.width))
-        case .depthwise(let layer, let x, let y):
-            layer.run(tensor(x.id), height: x.height, width: x.width, tensor(y), kernels.pointee)
+        case .depthwise(_, let x, _):
+            work = .op(i)
+            splitRows(x.height)
         case .decoderHead(_, _, let bandRows, _, let y):
-            current = i
+            work = .op(i)
             chunk = bandRows
             dispatch(units: (y.height + bandRows - 1) / bandRows)
         case .linear(_, _, let rows, _), .layerNorm(_, _, let rows, _):
@@ -203,7 +200,7 @@ public final class Int8Session {
         case .lookup(_, _, let count, _), .add(_, _, _, let count, _):
             parallel(op: i, items: count, minimumChunk: 4096)
         case .attention(let core, _, _, _, let n, _, _, _):
-            current = i
+            work = .op(i)
             chunk = 1
             dispatch(units: core.units(queries: n))
         }
@@ -211,9 +208,15 @@ public final class Int8Session {
 
     /// Splits `items` rows or elements of op `i` into work units for the pool (about four per thread).
     private func parallel(op i: Int, items: Int, minimumChunk: Int) {
-        current = i
+        work = .op(i)
         chunk = max(minimumChunk, (items + 4 * threads - 1) / (4 * threads))
         dispatch(units: (items + chunk - 1) / chunk)
+    }
+
+    /// Splits the current work's `rows` output rows into bands, about four per thread.
+    private func splitRows(_ rows: Int) {
+        chunk = max(1, (rows + 4 * threads - 1) / (4 * threads))
+        dispatch(units: (rows + chunk - 1) / chunk)
     }
 
     private func dispatch(units: Int) {
@@ -226,20 +229,38 @@ public final class Int8Session {
         }, Unmanaged.passUnretained(self).toOpaque(), units)
     }
 
-    /// Work unit `u` of the current op, on thread `worker`.
+    /// Work unit `u` of the current work, on thread `worker`.
     private func run(unit u: Int, worker: Int) {
-        switch program.ops[current] {
+        let first = u * chunk
+        switch work {
+        case .input(let rgb, let h, let w):
+            let p = model.inputParameters
+            imageNetMean.withUnsafeBufferPointer { mean in
+                imageNetStd.withUnsafeBufferPointer { std in
+                    es_f32_quantize_rgb8(rgb, h, w, height, width, first, min(chunk, height - first), mean.baseAddress,
+                                         std.baseAddress, 1 / p.scale, p.zeroPoint, tensor(input.id) + first * width * input.channels)
+                }
+            }
+        case .classMap(let labels, let h, let w):
+            es_qs8_ibilinear_argmax_scalar(logitsTensor.height, logitsTensor.width, logitsTensor.channels,
+                                           tensor(logitsTensor.id), h, w, first, min(chunk, h - first), labels + first * w)
+        case .op(let i):
+            run(unit: u, first: first, worker: worker, op: i)
+        }
+    }
+
+    /// Work unit `u` (its first row or element `first`) of op `i`.
+    private func run(unit u: Int, first: Int, worker: Int, op i: Int) {
+        switch program.ops[i] {
         case .linear(let layer, let x, let rows, let y):
-            let first = u * chunk, count = min(chunk, rows - first)
+            let count = min(chunk, rows - first)
             layer.run(tensor(x) + first * layer.inFeatures, rows: count, tensor(y) + first * layer.outFeatures, kernels.pointee)
         case .layerNorm(let layer, let x, let rows, let y):
-            let first = u * chunk, count = min(chunk, rows - first)
+            let count = min(chunk, rows - first)
             layer.run(tensor(x) + first * layer.channels, rows: count, tensor(y) + first * layer.channels, kernels.pointee)
         case .lookup(let layer, let x, let count, let y):
-            let first = u * chunk
             layer.run(tensor(x) + first, count: min(chunk, count - first), tensor(y) + first)
         case .add(let layer, let a, let b, let count, let y):
-            let first = u * chunk
             layer.run(tensor(a) + first, tensor(b) + first, count: min(chunk, count - first), tensor(y) + first)
         case .attention(let core, let q, let k, let v, let n, let m, let scratch, let y):
             core.run(unit: u, q: tensor(q), k: tensor(k), v: tensor(v), queries: n, keys: m,
@@ -251,10 +272,21 @@ public final class Int8Session {
         case .decoderHead(let head, let inputs, let bandRows, let scratch, let y):
             head.run(band: u, bandRows: bandRows, inputs, { UnsafePointer(self.tensor($0)) }, y, tensor(y.id),
                      scratch: tensor(scratch) + worker * bandRows * y.width * head.channels, kernels.pointee)
-        case .quantizeInput, .depthwise:
-            preconditionFailure("op \(current) is not split into units")
+        case .depthwise(let layer, let x, let y):
+            layer.run(tensor(x.id), height: x.height, width: x.width, rows: first..<min(first + chunk, x.height),
+                      tensor(y) + first * x.width * layer.channels, kernels.pointee)
+        case .quantizeInput:
+            preconditionFailure("the input is written by run(image:) or run(pixels:), not split into units")
         }
     }
+}
+
+/// What a session's workers split into units: an op of the program, the picture's resize and quantization into
+/// the input, or the class map into the caller's buffer.
+private enum Work {
+    case op(Int)
+    case input(rgb: UnsafePointer<UInt8>, height: Int, width: Int)
+    case classMap(labels: UnsafeMutablePointer<UInt8>, height: Int, width: Int)
 }
 
 /// An int8 feature map in a session's arena (channels last), valid until the session's next run.
