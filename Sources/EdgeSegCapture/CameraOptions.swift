@@ -30,6 +30,8 @@ public struct CameraOptions: Equatable, Sendable {
     public var modelWidth: Int?
     public var fps: Int?
     public var format = PixelFormat.auto
+    /// Threads of the int8 inference (the caller included); the capture thread comes on top.
+    public var threads = 1
     /// Stop after this many frames captured (or images read); nil: run until stopped.
     public var frames: Int?
     /// Save a segmented frame's overlay and mask when at least this many frames came since the last one saved.
@@ -50,7 +52,7 @@ public struct CameraOptions: Equatable, Sendable {
         var values: [String: String] = [:]
         var flags = Set<String>()
         let valued: Set<String> = ["model", "device", "input", "size", "model-size", "fps", "format", "frames",
-                                   "save-every", "save-dir", "http", "board", "source"]
+                                   "save-every", "save-dir", "http", "board", "source", "threads"]
         let flagNames: Set<String> = ["reconnect", "swap-rb", "no-swap-rb"]
         var i = 0
         while i < arguments.count {
@@ -96,6 +98,7 @@ public struct CameraOptions: Equatable, Sendable {
             options.format = PixelFormat(fourccName: board.camera.format) ?? .auto
             options.modelHeight = board.inputHeight
             options.modelWidth = board.inputWidth
+            options.threads = board.threads
         }
         if let v = values["device"] { options.device = v }
         if let v = values["input"] { options.input = try integer(v, option: "input", atLeast: 0) }
@@ -108,6 +111,7 @@ public struct CameraOptions: Equatable, Sendable {
             (options.modelHeight, options.modelWidth) = (first, second)
         }
         if let v = values["fps"] { options.fps = try integer(v, option: "fps", atLeast: 1) }
+        if let v = values["threads"] { options.threads = try integer(v, option: "threads", atLeast: 1) }
         if let v = values["format"] {
             guard let format = PixelFormat(rawValue: v.lowercased()) else {
                 let known = PixelFormat.allCases.map { $0.rawValue }.joined(separator: ", ")
@@ -175,7 +179,8 @@ public struct CameraOptions: Equatable, Sendable {
                               atomically; NAME is frame-NNNNNN, or the image's name with --source
           --save-every N      save a frame when N frames came since the last one saved (default 1)
           --http [ADDR]:PORT  serve / (live overlay page), /frame.png and /stats.json; port 0: any free port
-          --board NAME        a board profile's camera and model-size defaults (explicit options win)
+          --threads N         threads for the int8 inference (default 1, or the board's)
+          --board NAME        a board profile's camera, model-size and threads defaults (explicit options win)
           --reconnect         when the camera vanishes (unplugged, ENODEV), wait for it instead of exiting
           --source DIR        play DIR's PNG/JPEG images through the same pipeline, none dropped; with
                               --http the last overlay stays served until Ctrl-C

@@ -22,7 +22,7 @@ final class CameraPipeline: @unchecked Sendable {
     init(_ options: CameraOptions) throws(EdgeSegError) {
         self.options = options
         let size = options.modelHeight.flatMap { h in options.modelWidth.map { (height: h, width: $0) } }
-        segmenter = try FrameSegmenter(modelPath: options.model, size: size)
+        segmenter = try FrameSegmenter(modelPath: options.model, size: size, threads: options.threads)
         guard segmenter.config.numLabels <= 256 else {
             throw EdgeSegError(.usage, "\(options.model) has \(segmenter.config.numLabels) classes; masks hold at most 256")
         }

@@ -15,7 +15,7 @@ func runDevice(_ arguments: [String]) -> Int32 {
         case "bench": try runBenchCommand(rest)
         case "camera": return runCameraCommand(rest)
         case "help", "--help", "-h": print(deviceUsage(program))
-        default: throw .usage("unknown command '\(command)'; commands: segment, info, bench, help")
+        default: throw .usage("unknown command '\(command)'; commands: segment, info, bench, camera, help")
         }
         return 0
     } catch DeviceError.helpRequested {
@@ -41,6 +41,9 @@ func deviceUsage(_ program: String) -> String {
               The model's summary, and the int8 kernels (isa) this CPU runs.
           \(program) bench --model M.edgeseg IMAGE [--size HxW] [--board NAME] [--threads N] [--runs N]
               Times the per-frame work (resize, int8 model, class map) on one image: median and min of 5 runs.
+          \(program) camera --model M.edgeseg [--board NAME] [--http :8080] ...
+              Live segmentation from a V4L2 camera (or --source DIR); `\(program) camera --help` lists its
+              options and exit statuses (3: the camera vanished).
 
         Boards: \(boards). Exit status: 0 done, 1 failed (file, model, image), 2 wrong command line.
         """

@@ -21,13 +21,16 @@ import Testing
         #expect(try CameraOptions.parse(["--model", "m", "--http", "127.0.0.1:0"]).http == CameraOptions.HTTPAddress(host: "127.0.0.1", port: 0))
     }
 
-    /// A board's camera and input size are defaults; explicit options still win.
+    /// A board's camera, input size and threads are defaults; explicit options still win.
     @Test func boardDefaultsYieldToExplicitOptions() throws {
         let board = try BoardProfile.named("pizero2w")
         let o = try CameraOptions.parse(["--board", "pizero2w", "--model", "m", "--fps", "5"])
         #expect(o.captureWidth == board.camera.width && o.captureHeight == board.camera.height)
         #expect(o.modelHeight == board.inputHeight && o.modelWidth == board.inputWidth)
         #expect(o.fps == 5 && o.device == board.camera.device)
+        #expect(o.threads == board.threads)
+        #expect(try CameraOptions.parse(["--board", "pizero2w", "--model", "m", "--threads", "2"]).threads == 2)
+        #expect(try CameraOptions.parse(["--model", "m"]).threads == 1)
     }
 
     @Test(arguments: [
@@ -35,6 +38,7 @@ import Testing
         (["--model", "m", "--size", "320"], "--size 320: expected WIDTHxHEIGHT"),
         (["--model", "m", "--format", "h264"], "--format h264: expected one of auto, yuyv, mjpeg, nv12, rgb24"),
         (["--model", "m", "--frames", "0"], "--frames 0: expected a whole number >= 1"),
+        (["--model", "m", "--threads", "0"], "--threads 0: expected a whole number >= 1"),
         (["--model", "m", "--save-every", "5"], "--save-every needs --save-dir"),
         (["--model", "m", "--http", "localhost:x"], "--http localhost:x: expected [ADDRESS]:PORT"),
         (["--model", "m", "--board", "pi9"], "unknown board 'pi9'"),
