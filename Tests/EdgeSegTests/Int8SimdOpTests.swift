@@ -136,6 +136,67 @@ import Testing
         }
     }
 
+    /// Residual adds of 1 to 1000 elements (vector tails), random and extreme codes with zero points at the
+    /// other extreme, parameters from es_qs8_vadd_init and raw ones (multipliers up to 2^31 − 1, shifts 1 to 62).
+    @Test func vaddMatchesScalar() {
+        var rng = SeededGenerator(seed: 0xADD)
+        for table in Self.tables() {
+            let name = String(cString: table.name)
+            for n in Self.sizes + [0, 1000] {
+                for fill in Self.fills {
+                    let a = Self.codes(n, fill, &rng), b = Self.codes(n, fill.map { Bool.random(using: &rng) ? $0 : ~$0 }, &rng)
+                    let za = Self.zeroPoint(fill != nil, &rng), zb = Self.zeroPoint(fill != nil, &rng)
+                    var params = es_qs8_vadd_params()
+                    if Bool.random(using: &rng) {
+                        let ok = es_qs8_vadd_init(Int8Test.scale(1e-4, 1, &rng), za, Int8Test.scale(1e-4, 1, &rng), zb,
+                                                  Int8Test.scale(1e-3, 0.5, &rng), &params)
+                        #expect(ok == 0)
+                    } else {
+                        params = es_qs8_vadd_params(a_zero_point: za, b_zero_point: zb,
+                                                    a_multiplier: Int32.random(in: 0...Int32.max, using: &rng),
+                                                    b_multiplier: Int32.random(in: 0...Int32.max, using: &rng),
+                                                    shift: Int32.random(in: 1...62, using: &rng))
+                    }
+                    let out = Self.outputRange(&rng)
+                    var expected = [Int8](repeating: 0x5A, count: n + 16), got = expected
+                    es_qs8_vadd_rndnu_scalar(n, a, b, params, out, &expected)
+                    table.vadd!(n, a, b, params, out, &got)
+                    Self.expectSame(got, expected, "\(name) vadd n \(n) params \(params)")
+                }
+            }
+        }
+    }
+
+    /// Class maps of 1 to 256 classes from 1×1 up, down and by odd ratios (and past the kernel's chunk of 128
+    /// columns), random codes with planted ties, all-equal logits (every pixel class 0) and extremes, on every
+    /// table in bands of 1 to 4 rows against one scalar call.
+    @Test func classMapMatchesScalar() {
+        var rng = SeededGenerator(seed: 0xA59)
+        let maps = [(1, 1, 1, 1), (1, 1, 5, 3), (4, 4, 16, 16), (3, 5, 7, 11), (8, 8, 8, 8), (5, 7, 3, 4), (2, 3, 13, 9),
+                    (3, 40, 5, 300)]
+        let classes = [1, 2, 11, 15, 16, 17, 19, 32, 33, 150, 256]
+        for table in [Int8SimdKernelTests.table(ES_INT8_ISA_SCALAR)!] + Self.tables() {
+            let name = String(cString: table.name)
+            for (h, w, oh, ow) in maps {
+                for c in classes where h * w * c <= 40_000 {
+                    for fill in Self.fills + [0] {
+                        var x = Self.codes(h * w * c, fill, &rng)
+                        if fill == nil { for i in stride(from: 0, to: x.count, by: 5 * c) { x[i + c - 1] = x[i] } }   // ties
+                        var expected = [UInt8](repeating: 0xEE, count: oh * ow + 8), got = expected
+                        es_qs8_ibilinear_argmax_scalar(h, w, c, x, oh, ow, 0, oh, &expected)
+                        let band = Int.random(in: 1...4, using: &rng)
+                        got.withUnsafeMutableBufferPointer { l in
+                            for first in stride(from: 0, to: oh, by: band) {
+                                table.class_map!(h, w, c, x, oh, ow, first, min(band, oh - first), l.baseAddress! + first * ow)
+                            }
+                        }
+                        Self.expectSame(got, expected, "\(name) class map \(h)x\(w)x\(c) → \(oh)x\(ow) band \(band)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Four inputs upsampled to out_h×out_w: the same size (taps exact), about 2×, 4×, and an odd size
     /// (sometimes larger than the output), with scale ratios from 20 (extreme codes saturate) to 10^-4
     /// (multipliers from 2^30 down to about 2^17) and a bias.

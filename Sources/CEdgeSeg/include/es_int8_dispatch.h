@@ -43,6 +43,10 @@ typedef void (*es_qs8_qc8w_dwconv3x3p1_fn)(size_t h, size_t w, size_t c, size_t 
                                            const int8_t *x, int32_t x_zero_point, const int8_t *weights,
                                            const int32_t *bias, const es_requant *requant, es_qs8_out out,
                                            int8_t *y);
+typedef void (*es_qs8_vadd_fn)(size_t n, const int8_t *a, const int8_t *b, es_qs8_vadd_params params, es_qs8_out out,
+                               int8_t *y);
+typedef void (*es_qs8_ibilinear_argmax_fn)(size_t in_h, size_t in_w, size_t c, const int8_t *x, size_t out_h,
+                                           size_t out_w, size_t first_row, size_t rows, uint8_t *labels);
 typedef void (*es_qs8_layernorm_fn)(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
                                     const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
 typedef void (*es_qs8_upsample_sum_fn)(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
@@ -63,6 +67,8 @@ typedef struct {
     es_qs8_qc8w_gemm_packed_bytes_fn gemm_packed_bytes;
     es_qs8_qc8w_gemm_pack_fn gemm_pack;
     es_qs8_qc8w_gemm_packed_fn gemm_packed;
+    es_qs8_vadd_fn vadd;
+    es_qs8_ibilinear_argmax_fn class_map;
 } es_int8_kernel_table;
 
 // The table chosen for this process (CPU and EDGESEG_ISA), filled on first use; thread-safe.
@@ -151,6 +157,10 @@ void es_qs8_upsample_sum_rndnu_avx2(size_t inputs, const es_qs8_upsample_input *
                                     const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                     es_qs8_out out, int8_t *y);
 // avx512f + avx512bw + avx512vl (no byte dot products in these); the avx512vnni table uses them.
+void es_qs8_vadd_rndnu_avx512(size_t n, const int8_t *a, const int8_t *b, es_qs8_vadd_params params,
+                              es_qs8_out out, int8_t *y);
+void es_qs8_ibilinear_argmax_avx512(size_t in_h, size_t in_w, size_t c, const int8_t *x, size_t out_h, size_t out_w,
+                                    size_t first_row, size_t rows, uint8_t *labels);
 void es_qs8_layernorm_rndnu_avx512(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
                                    const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
 void es_qs8_upsample_sum_rndnu_avx512(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,

@@ -311,6 +311,55 @@ static void check_upsample(void) {
     for (int rep = 0; rep < 40; rep++) upsample_case((size_t)uniform(1, 4), (size_t)uniform(1, 7), (size_t)uniform(1, 7), (size_t)uniform(1, 20), 1);
 }
 
+// ---- Residual add and class map ----------------------------------------------------------------------
+
+static void vadd_case(size_t n, int fill) {
+    int8_t *a = codes(n, fill), *b = codes(n, fill == RANDOM ? RANDOM : uniform(0, 1) ? -128 : 127);
+    es_qs8_vadd_params params = {(int32_t)uniform(-128, 127), (int32_t)uniform(-128, 127), (int32_t)uniform(0, 0x7FFFFFFF),
+                                 (int32_t)uniform(0, 0x7FFFFFFF), (int32_t)uniform(1, 62)};
+    es_qs8_out out = random_out();
+    int8_t *expected = alloc(n + 16), *got = alloc(n + 16);
+    memset(expected, SENTINEL, n + 16);
+    es_qs8_vadd_rndnu_scalar(n, a, b, params, out, expected);
+    char params_text[96];
+    snprintf(params_text, sizeof params_text, "n %zu shift %d", n, params.shift);
+    for (int i = 0; i < isa_count; i++) {
+        memset(got, SENTINEL, n + 16);
+        isas[i]->vadd(n, a, b, params, out, got);
+        expect_same(got, expected, n + 16, 1, i, "vadd", params_text);
+    }
+    free(a), free(b), free(expected), free(got);
+}
+
+static void class_map_case(size_t in_h, size_t in_w, size_t c, size_t out_h, size_t out_w, int fill) {
+    int8_t *x = codes(in_h * in_w * c, fill);
+    size_t bytes = out_h * out_w + 16, band = (size_t)uniform(1, 3);
+    uint8_t *expected = alloc(bytes), *got = alloc(bytes);
+    memset(expected, SENTINEL, bytes);
+    es_qs8_ibilinear_argmax_scalar(in_h, in_w, c, x, out_h, out_w, 0, out_h, expected);
+    char params[96];
+    snprintf(params, sizeof params, "%zux%zux%zu -> %zux%zu band %zu", in_h, in_w, c, out_h, out_w, band);
+    for (int i = 0; i < isa_count; i++) {
+        memset(got, SENTINEL, bytes);
+        for (size_t first = 0; first < out_h; first += band)
+            isas[i]->class_map(in_h, in_w, c, x, out_h, out_w, first, out_h - first < band ? out_h - first : band,
+                               got + first * out_w);
+        expect_same(got, expected, bytes, 1, i, "class_map", params);
+    }
+    free(x), free(expected), free(got);
+}
+
+static void check_vadd_and_class_map(void) {
+    static const int fills[] = {RANDOM, -128, 127};
+    for (int si = 0; si < size_count; si++)
+        for (int f = 0; f < 3; f++) vadd_case((size_t)sizes[si], fills[f]);
+    static const size_t classes[] = {1, 2, 11, 16, 17, 33, 150, 256};
+    for (size_t k = 0; k < sizeof classes / sizeof classes[0]; k++)
+        for (int rep = 0; rep < 6; rep++)
+            class_map_case((size_t)uniform(1, 6), (size_t)uniform(1, 6), classes[k], (size_t)uniform(1, 20),
+                           (size_t)uniform(1, 20), rep == 0 ? 0 : RANDOM);
+}
+
 // ---- LayerNorm ----------------------------------------------------------------------------------------
 
 static double uniform_real(double lo, double hi) { return lo + (hi - lo) * (double)(next_u64() >> 11) * 0x1p-53; }
@@ -403,6 +452,7 @@ int main(int argc, char **argv) {
     check_dwconv();
     check_upsample();
     check_layernorm();
+    check_vadd_and_class_map();
     for (int i = 0; i < isa_count; i++) printf("%s: %ld cases passed\n", isas[i]->name, passed[i]);
     return 0;
 }
