@@ -25,8 +25,11 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "int8 models: also write the raw int8 logits (ESLG header + bytes, as the device binary's --logits) to this file.")
     var logits: String?
 
-    @Option(help: "A board profile by name, e.g. pi5 (an unknown name lists them): its input size applies when --size is not given.")
+    @Option(help: "A board profile by name, e.g. pi5 (an unknown name lists them): its input size and threads apply when --size or --threads is not given.")
     var board: String?
+
+    @Option(help: "int8 models: threads for the inference (default 1, or the board's).")
+    var threads: Int?
 
     @Flag(help: "Float models: run the decode head folded (stage linears merged into the fuse), as int8 models do; about half the MACs.")
     var foldedDecoder = false
@@ -38,19 +41,25 @@ struct SegmentCommand: ParsableCommand {
             guard config.numLabels <= 256 else {
                 throw EdgeSegError(.usage, "\(model) has \(config.numLabels) classes; masks hold at most 256")
             }
-            let boardSize = try board.map { name throws(EdgeSegError) in try BoardProfile.named(name) }.map { ($0.inputHeight, $0.inputWidth) }
+            let profile = try board.map { name throws(EdgeSegError) in try BoardProfile.named(name) }
             let image = try loadImage(path: input)
-            let pixels = try preprocess(image, size: size.map { ($0.height, $0.width) } ?? boardSize)
-            let labels: [UInt8]
-            if let logits {
-                guard case .int8(let int8Model) = network else {
+            let modelSize = size.map { ($0.height, $0.width) } ?? profile.map { ($0.inputHeight, $0.inputWidth) }
+            var labels = [UInt8](repeating: 0, count: image.height * image.width)
+            switch network {
+            case .int8(let int8Model):
+                // The picture goes straight into the session's arena (resized, normalised, quantized in one pass).
+                let (height, width) = modelSize ?? (image.height, image.width)
+                let session = try Int8Session(model: int8Model, height: height, width: width,
+                                              threads: threads ?? profile?.threads ?? 1)
+                try session.run(image: image)
+                labels.withUnsafeMutableBufferPointer { session.writeClassMap(height: image.height, width: image.width, into: $0) }
+                if let logits { try writeFileAtomically(logits, int8Model.logitsRecord(session.logits.copy()).encoded) }
+            case .float(let floatModel):
+                guard logits == nil else {
                     throw EdgeSegError(.usage, "--logits writes int8 logits: \(model) is a float model, give an .edgeseg file")
                 }
-                let output = try int8Model.forward(pixels)
-                try writeFileAtomically(logits, int8Model.logitsRecord(output.logits).encoded)
-                labels = classMap(logits: output.logits, height: image.height, width: image.width)
-            } else {
-                labels = try network.classMap(pixels, height: image.height, width: image.width)
+                let pixels = try preprocess(image, size: modelSize)
+                labels = classMap(logits: try floatModel.forward(pixels).logits, height: image.height, width: image.width)
             }
             let palette = Palette(classCount: config.numLabels)
             try savePNG(classIndices: labels, width: image.width, height: image.height, palette: palette, path: output)

@@ -28,12 +28,4 @@ enum SegmentationModel {
         case .int8: "int8"
         }
     }
-
-    /// The class of every pixel of an image at `height`×`width`, from its preprocessed pixels.
-    func classMap(_ pixels: FloatTensor, height: Int, width: Int) throws(EdgeSegError) -> [UInt8] {
-        switch self {
-        case .float(let m): EdgeSegRuntime.classMap(logits: try m.forward(pixels).logits, height: height, width: width)
-        case .int8(let m): EdgeSegRuntime.classMap(logits: try m.forward(pixels).logits, height: height, width: width)
-        }
-    }
 }

@@ -127,13 +127,13 @@ import Testing
         #expect(int8KernelISA == (Self.hasAVX512VNNI ? "avx512vnni" : Self.hasAVX2 ? "avx2" : "scalar"))
     }
 
-    /// The whole int8 model under EDGESEG_ISA=scalar, avx2 and avx512vnni in child processes: the same mask
-    /// bytes, and `edgeseg info` names the ISA that ran (the best one below it if the CPU lacks it).
-    @Test func modelGivesTheSameMaskOnEveryISA() throws {
+    /// The whole int8 model under EDGESEG_ISA=scalar, avx2 and avx512vnni in child processes: the same int8
+    /// logits and mask bytes, and `edgeseg info` names the ISA that ran (the best one below it if the CPU lacks it).
+    @Test func modelGivesTheSameLogitsAndMaskOnEveryISA() throws {
         let model = try Int8ModelTests.modelPath
         let dir = SharedAssets.scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var masks: [String: Data] = [:]
+        var masks: [String: Data] = [:], logits: [String: Data] = [:]
         for (name, isa) in [("scalar", ES_INT8_ISA_SCALAR), ("avx2", ES_INT8_ISA_AVX2), ("avx512vnni", ES_INT8_ISA_AVX512VNNI)] {
             let env = ["EDGESEG_ISA": name]
             let expectedISA = Self.table(isa) != nil ? name : int8KernelISA
@@ -141,15 +141,19 @@ import Testing
             #expect(info.status == 0, "\(info.stderr)")
             #expect(info.stdout.split(separator: "\n").contains { $0.split(separator: " ", omittingEmptySubsequences: true) == ["isa:", Substring(expectedISA)] },
                     "EDGESEG_ISA=\(name): \(info.stdout.prefix(600))")
-            let mask = dir + "/mask-\(name).png"
+            let mask = dir + "/mask-\(name).png", logitsFile = dir + "/logits-\(name).bin"
             let result = try runEdgeSeg(["segment", "--model", model, "--input", Int8ModelTests.image, "--size", "96x128",
-                                         "--output", mask], environment: env)
+                                         "--output", mask, "--logits", logitsFile], environment: env)
             #expect(result.status == 0, "EDGESEG_ISA=\(name): \(result.stderr)")
             #expect(result.stderr.isEmpty == (Self.table(isa) != nil), "EDGESEG_ISA=\(name): \(result.stderr)")
             masks[name] = try Data(contentsOf: URL(fileURLWithPath: mask))
+            logits[name] = try Data(contentsOf: URL(fileURLWithPath: logitsFile))
         }
         #expect(masks["avx2"] == masks["scalar"])
         #expect(masks["avx512vnni"] == masks["scalar"])
+        #expect(logits["avx2"] == logits["scalar"], "int8 logits, byte for byte")
+        #expect(logits["avx512vnni"] == logits["scalar"], "int8 logits, byte for byte")
+        #expect((logits["scalar"]?.count ?? 0) > 24 * 32 * 11)
     }
 
     /// An unknown EDGESEG_ISA runs the reference kernels and says so on stderr.

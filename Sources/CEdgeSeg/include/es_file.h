@@ -9,6 +9,11 @@
 const uint8_t *es_file_map(const char *path, size_t *size, int *err_no);
 void es_file_unmap(const uint8_t *data, size_t size);
 
+// Lets the kernel drop the resident pages wholly inside [data, data + size) of a mapping from es_file_map
+// (madvise MADV_DONTNEED): they are read from the file again if touched. For data used once, e.g. weights
+// copied into a packed layout at load.
+void es_file_release(const uint8_t *data, size_t size);
+
 // Writes a file atomically: to "<path>.tmp.<pid>", then rename. Returns 0 or an errno value.
 int es_file_write_atomic(const char *path, const void *data, size_t size);
 

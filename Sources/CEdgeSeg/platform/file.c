@@ -31,6 +31,12 @@ void es_file_unmap(const uint8_t *data, size_t size) {
     if (data != NULL && data != es_empty_file && size > 0) munmap((void *)data, size);
 }
 
+void es_file_release(const uint8_t *data, size_t size) {
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = ((uintptr_t)data + page - 1) & ~(page - 1), end = ((uintptr_t)data + size) & ~(page - 1);
+    if (data != NULL && data != es_empty_file && end > start) madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
 int es_file_write_atomic(const char *path, const void *data, size_t size) {
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) return ENAMETOOLONG;

@@ -25,6 +25,7 @@ struct Int8Linear {
         let bias = hasBias ? try r.int32("\(name).bias", count: outFeatures) : nil
         packed = r.packing.pack(n: outFeatures, k: inFeatures, weight: weight.baseAddress!, bias: bias?.baseAddress,
                                 inputZeroPoint: try r.zeroPoint(input), requant: try r.requant("\(name).requant", count: outFeatures))
+        r.file.releasePages(of: weight)   // only the packed copy is read from now on
         output = outputRange(try r.zeroPoint(out), relu: relu)
     }
 

@@ -20,6 +20,14 @@ public final class ModelFile {
     private let file: MappedFile
     private let index: [String: Int]
 
+    /// Lets the kernel drop the pages that lie wholly inside `buffer` (part of this file's mapping) from memory:
+    /// for tensors copied into another layout at load, whose file bytes are not read again. Touching them
+    /// later reads them back from the file.
+    func releasePages<T>(of buffer: UnsafeBufferPointer<T>) {
+        guard let base = buffer.baseAddress else { return }
+        es_file_release(UnsafeRawPointer(base).assumingMemoryBound(to: UInt8.self), buffer.count * MemoryLayout<T>.stride)
+    }
+
     /// Opens and verifies `path`; a file of another kind than `expected` is an error that says so.
     public init(path: String, expecting expected: ModelKind) throws(EdgeSegError) {
         let file: MappedFile
