@@ -11,7 +11,8 @@ import Testing
         let sizes = [(1, 1, 1, 1), (1, 1, 5, 3), (4, 6, 4, 6), (9, 7, 4, 3), (5, 8, 17, 13), (31, 17, 12, 29),
                      (360, 480, 96, 128), (2, 3, 64, 1)]
         for (h, w, oh, ow) in sizes {
-            for (scale, zeroPoint) in [(0.0187, Int32(-3)), (0.009, Int32(-128)), (0.05, Int32(127)), (0.004, Int32(20))] {
+            for (scale, zeroPoint) in [(0.0187, Int32(-3)), (0.009, Int32(-128)), (0.05, Int32(127)), (0.004, Int32(20)),
+                                       (0.001, Int32(5))] {
                 let pixels = (0..<h * w * 3).map { _ in UInt8.random(in: 0...255, using: &rng) }
                 let floats = try preprocess(RGBImage(width: w, height: h, pixels: pixels), size: (oh, ow)).data
                 let inverse = 1 / scale, plane = oh * ow
@@ -32,6 +33,24 @@ import Testing
                 }
                 if let i = got.indices.first(where: { got[$0] != expected[$0] }) {
                     Issue.record("\(h)x\(w) → \(oh)x\(ow) scale \(scale) z \(zeroPoint) band \(band): [\(i)] = \(got[i]), preprocess \(expected[i])")
+                }
+            }
+        }
+    }
+
+    /// Exact halves round away from zero, as round() does: a white 1×1 picture with mean 0 or 2 and std 1 gives
+    /// x = ±1 exactly, so x · (k + 0.5) is a tie; from tiny to saturating, with zero points at the extremes.
+    @Test func halvesRoundAwayFromZero() {
+        let white: [UInt8] = [255, 255, 255]
+        for mean: Float in [0, 2] {
+            let x: Double = mean == 0 ? 1 : -1
+            for k in [0, 1, 2, 63, 126, 127, 128, 255, 1023, 1024, 5000] {
+                for zeroPoint: Int32 in [-128, -1, 0, 7, 127] {
+                    let inverse = Double(k) + 0.5
+                    var y = [Int8](repeating: 0x5A, count: 3)
+                    es_f32_quantize_rgb8(white, 1, 1, 1, 1, 0, 1, [mean, mean, mean], [1, 1, 1], inverse, zeroPoint, &y)
+                    let expected = Int8(min(127, max(-128, x * Double(k + 1) + Double(zeroPoint))))
+                    #expect(y == [expected, expected, expected], "x \(x) · \(inverse) + \(zeroPoint)")
                 }
             }
         }
