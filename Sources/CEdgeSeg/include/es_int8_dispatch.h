@@ -152,6 +152,10 @@ void es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni(size_t h, size_t w, size_t c,
                                                    const int8_t *x, int32_t x_zero_point, const int8_t *weights,
                                                    const int32_t *bias, const es_requant *requant, es_qs8_out out,
                                                    int8_t *y);
+void es_qs8_vadd_rndnu_avx2(size_t n, const int8_t *a, const int8_t *b, es_qs8_vadd_params params, es_qs8_out out,
+                            int8_t *y);
+void es_qs8_ibilinear_argmax_avx2(size_t in_h, size_t in_w, size_t c, const int8_t *x, size_t out_h, size_t out_w,
+                                  size_t first_row, size_t rows, uint8_t *labels);
 void es_qs8_upsample_sum_rndnu_avx2(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
                                     size_t c, size_t first_row, size_t rows,
                                     const int32_t *multipliers, int32_t shift, const int64_t *bias_q,

@@ -67,7 +67,7 @@ static const es_int8_kernel_table tables[] = {
     {ES_INT8_ISA_AVX2, "avx2", es_qs8_qc8w_gemm_rndnu_avx2, es_qs8_qk_avx2, es_qu8_pv_avx2,
      es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx2, es_qs8_upsample_sum_rndnu_avx2, es_qs8_layernorm_rndnu_scalar,
      es_qs8_qc8w_gemm_avx2_packed_bytes, es_qs8_qc8w_gemm_avx2_pack, es_qs8_qc8w_gemm_packed_rndnu_avx2,
-     es_qs8_vadd_rndnu_scalar, es_qs8_ibilinear_argmax_scalar},
+     es_qs8_vadd_rndnu_avx2, es_qs8_ibilinear_argmax_avx2},
     {ES_INT8_ISA_AVX512VNNI, "avx512vnni", es_qs8_qc8w_gemm_rndnu_avx512vnni, es_qs8_qk_avx512vnni,
      es_qu8_pv_avx512vnni, es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni, es_qs8_upsample_sum_rndnu_avx512,
      es_qs8_layernorm_rndnu_avx512, es_qs8_qc8w_gemm_avx512vnni_packed_bytes, es_qs8_qc8w_gemm_avx512vnni_pack,
