@@ -315,4 +315,43 @@ import Testing
             Self.expectSame(got, expected, "\(name) layernorm with 1/sqrt = 2^31")
         }
     }
+
+    /// The online softmax entry against the exp reference, tile after tile (rescales included), with key counts
+    /// around the vector width, scores from flat to ±2^31 (differences past −2^31), and score scales from one
+    /// where the SIMD exponent applies to one so small that the kernel must fall back.
+    @Test func softmaxOnlineMatchesScalar() {
+        var rng = SeededGenerator(seed: 0x50F7)
+        let all = [Int8SimdKernelTests.table(ES_INT8_ISA_SCALAR)!] + Self.tables()
+        for table in all {
+            let name = String(cString: table.name)
+            for (scale, spread) in [(2e-3, 3000), (1e-4, 300_000), (0.3, 40), (1e-9, Int(Int32.max)), (1e-3, Int(Int32.max))] {
+                var rq = es_requant()
+                #expect(es_qs32_softmax_init(scale, &rq) == 0)
+                for n in [1, 15, 16, 17, 33, 256, 300] {
+                    let (rows, d, tile) = (3, 5, 64)
+                    let scores = (0..<rows * n).map { _ in Int32(truncatingIfNeeded: Int.random(in: -spread...spread, using: &rng)) }
+                    func run(_ kernel: es_qs32_softmax_online_fn) -> ([UInt8], [UInt32], [Int32], [Int32]) {
+                        var w = [UInt8](repeating: 0xEE, count: rows * n), sums = [UInt32](repeating: 0, count: rows)
+                        var maxima = [Int32](repeating: 0, count: rows)
+                        var o = (0..<rows * d).map { Int32($0 * 37 - 200) }
+                        scores.withUnsafeBufferPointer { sp in
+                            w.withUnsafeMutableBufferPointer { wp in
+                                for start in stride(from: 0, to: n, by: tile) {
+                                    kernel(rows, min(tile, n - start), sp.baseAddress! + start, n, rq, start == 0 ? 1 : 0, &maxima,
+                                           &sums, &o, d, d, wp.baseAddress! + start, n)
+                                }
+                            }
+                        }
+                        return (w, sums, o, maxima)
+                    }
+                    let expected = run(es_qs32_softmax_online_rndnu_scalar), got = run(table.softmax_online!)
+                    let what = "\(name) softmax n \(n) scale \(scale) spread \(spread)"
+                    Self.expectSame(got.0, expected.0, what + " weights")
+                    Self.expectSame(got.1, expected.1, what + " sums")
+                    Self.expectSame(got.2, expected.2, what + " accumulators")
+                    Self.expectSame(got.3, expected.3, what + " maxima")
+                }
+            }
+        }
+    }
 }

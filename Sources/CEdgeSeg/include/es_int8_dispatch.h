@@ -43,6 +43,9 @@ typedef void (*es_qs8_qc8w_dwconv3x3p1_fn)(size_t h, size_t w, size_t c, size_t 
                                            const int8_t *x, int32_t x_zero_point, const int8_t *weights,
                                            const int32_t *bias, const es_requant *requant, es_qs8_out out,
                                            int8_t *y);
+typedef void (*es_qs32_softmax_online_fn)(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
+                                          int first, int32_t *row_max, uint32_t *sums, int32_t *o, size_t o_stride,
+                                          size_t d, uint8_t *w, size_t w_stride);
 typedef void (*es_qs8_vadd_fn)(size_t n, const int8_t *a, const int8_t *b, es_qs8_vadd_params params, es_qs8_out out,
                                int8_t *y);
 typedef void (*es_qs8_ibilinear_argmax_fn)(size_t in_h, size_t in_w, size_t c, const int8_t *x, size_t out_h,
@@ -64,6 +67,8 @@ typedef struct {
     es_qs8_qc8w_dwconv3x3p1_fn dwconv3x3;
     es_qs8_upsample_sum_fn upsample_sum;
     es_qs8_layernorm_fn layernorm;
+    // es_qs32_softmax_online_rndnu_scalar's bits; the scalar row takes the table version (the runtime's default).
+    es_qs32_softmax_online_fn softmax_online;
     es_qs8_qc8w_gemm_packed_bytes_fn gemm_packed_bytes;
     es_qs8_qc8w_gemm_pack_fn gemm_pack;
     es_qs8_qc8w_gemm_packed_fn gemm_packed;
@@ -165,6 +170,9 @@ void es_qs8_vadd_rndnu_avx512(size_t n, const int8_t *a, const int8_t *b, es_qs8
                               es_qs8_out out, int8_t *y);
 void es_qs8_ibilinear_argmax_avx512(size_t in_h, size_t in_w, size_t c, const int8_t *x, size_t out_h, size_t out_w,
                                     size_t first_row, size_t rows, uint8_t *labels);
+void es_qs32_softmax_online_rndnu_avx512(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
+                                         int first, int32_t *row_max, uint32_t *sums, int32_t *o, size_t o_stride,
+                                         size_t d, uint8_t *w, size_t w_stride);
 void es_qs8_layernorm_rndnu_avx512(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
                                    const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
 void es_qs8_upsample_sum_rndnu_avx512(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,

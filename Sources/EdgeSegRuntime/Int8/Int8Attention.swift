@@ -137,7 +137,7 @@ struct Int8AttentionCore {
         for keyStart in stride(from: 0, to: m, by: Self.keyTile) {
             let cols = min(Self.keyTile, m - keyStart)
             kernels.qk!(rows, cols, d, queries, c, queryZeroPoint, k + keyStart * c + h * d, c, keyZeroPoint, scores, cols)
-            es_qs32_softmax_online_rndnu_lut(rows, cols, scores, cols, softmax, keyStart == 0 ? 1 : 0, maxima, sums,
+            kernels.softmax_online!(rows, cols, scores, cols, softmax, keyStart == 0 ? 1 : 0, maxima, sums,
                                                 accumulators, d, d, weights, cols)
             kernels.pv!(rows, cols, d, weights, cols, v + keyStart * c + h * d, c, valueZeroPoint, accumulators, d)
         }

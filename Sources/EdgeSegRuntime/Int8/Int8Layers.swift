@@ -163,7 +163,8 @@ struct Int8Add {
         output = outputRange(try r.zeroPoint(out))
     }
 
-    func run(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, count: Int, _ y: UnsafeMutablePointer<Int8>) {
-        es_qs8_vadd_rndnu_scalar(count, a, b, params, output, y)
+    func run(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, count: Int, _ y: UnsafeMutablePointer<Int8>,
+             _ kernels: es_int8_kernel_table) {
+        kernels.vadd!(count, a, b, params, output, y)
     }
 }

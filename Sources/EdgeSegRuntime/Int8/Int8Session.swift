@@ -242,8 +242,8 @@ public final class Int8Session {
                 }
             }
         case .classMap(let labels, let h, let w):
-            es_qs8_ibilinear_argmax_scalar(logitsTensor.height, logitsTensor.width, logitsTensor.channels,
-                                           tensor(logitsTensor.id), h, w, first, min(chunk, h - first), labels + first * w)
+            kernels.pointee.class_map!(logitsTensor.height, logitsTensor.width, logitsTensor.channels, tensor(logitsTensor.id),
+                                       h, w, first, min(chunk, h - first), labels + first * w)
         case .op(let i):
             run(unit: u, first: first, worker: worker, op: i)
         }
@@ -261,7 +261,7 @@ public final class Int8Session {
         case .lookup(let layer, let x, let count, let y):
             layer.run(tensor(x) + first, count: min(chunk, count - first), tensor(y) + first)
         case .add(let layer, let a, let b, let count, let y):
-            layer.run(tensor(a) + first, tensor(b) + first, count: min(chunk, count - first), tensor(y) + first)
+            layer.run(tensor(a) + first, tensor(b) + first, count: min(chunk, count - first), tensor(y) + first, kernels.pointee)
         case .attention(let core, let q, let k, let v, let n, let m, let scratch, let y):
             core.run(unit: u, q: tensor(q), k: tensor(k), v: tensor(v), queries: n, keys: m,
                      scratch: UnsafeMutableRawPointer(tensor(scratch)) + worker * core.scratchBytes, y: tensor(y), kernels.pointee)

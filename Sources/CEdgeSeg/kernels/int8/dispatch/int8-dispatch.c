@@ -61,17 +61,17 @@ enum { isa_count = sizeof isa_names / sizeof isa_names[0] };
 static const es_int8_kernel_table tables[] = {
     {ES_INT8_ISA_SCALAR, "scalar", es_qs8_qc8w_gemm_rndnu_scalar, es_qs8_qk_scalar, es_qu8_pv_scalar,
      es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar, es_qs8_upsample_sum_rndnu_scalar, es_qs8_layernorm_rndnu_scalar,
-     es_qs8_qc8w_gemm_plain_packed_bytes, es_qs8_qc8w_gemm_plain_pack, es_qs8_qc8w_gemm_packed_rndnu_scalar,
+     es_qs32_softmax_online_rndnu_lut, es_qs8_qc8w_gemm_plain_packed_bytes, es_qs8_qc8w_gemm_plain_pack, es_qs8_qc8w_gemm_packed_rndnu_scalar,
      es_qs8_vadd_rndnu_scalar, es_qs8_ibilinear_argmax_scalar},
 #if defined(__x86_64__)
     {ES_INT8_ISA_AVX2, "avx2", es_qs8_qc8w_gemm_rndnu_avx2, es_qs8_qk_avx2, es_qu8_pv_avx2,
      es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx2, es_qs8_upsample_sum_rndnu_avx2, es_qs8_layernorm_rndnu_scalar,
-     es_qs8_qc8w_gemm_avx2_packed_bytes, es_qs8_qc8w_gemm_avx2_pack, es_qs8_qc8w_gemm_packed_rndnu_avx2,
+     es_qs32_softmax_online_rndnu_lut, es_qs8_qc8w_gemm_avx2_packed_bytes, es_qs8_qc8w_gemm_avx2_pack, es_qs8_qc8w_gemm_packed_rndnu_avx2,
      es_qs8_vadd_rndnu_avx2, es_qs8_ibilinear_argmax_avx2},
     {ES_INT8_ISA_AVX512VNNI, "avx512vnni", es_qs8_qc8w_gemm_rndnu_avx512vnni, es_qs8_qk_avx512vnni,
      es_qu8_pv_avx512vnni, es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni, es_qs8_upsample_sum_rndnu_avx512,
-     es_qs8_layernorm_rndnu_avx512, es_qs8_qc8w_gemm_avx512vnni_packed_bytes, es_qs8_qc8w_gemm_avx512vnni_pack,
-     es_qs8_qc8w_gemm_packed_rndnu_avx512vnni,
+     es_qs8_layernorm_rndnu_avx512, es_qs32_softmax_online_rndnu_avx512, es_qs8_qc8w_gemm_avx512vnni_packed_bytes,
+     es_qs8_qc8w_gemm_avx512vnni_pack, es_qs8_qc8w_gemm_packed_rndnu_avx512vnni,
      es_qs8_vadd_rndnu_avx512, es_qs8_ibilinear_argmax_avx512},
 #endif
 #if defined(__aarch64__)
@@ -79,11 +79,11 @@ static const es_int8_kernel_table tables[] = {
     // neondot keeps their NEON versions.
     {ES_INT8_ISA_NEON, "neon", es_qs8_qc8w_gemm_rndnu_neon, es_qs8_qk_neon, es_qu8_pv_neon,
      es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon, es_qs8_upsample_sum_rndnu_neon, es_qs8_layernorm_rndnu_scalar,
-     es_qs8_qc8w_gemm_plain_packed_bytes, es_qs8_qc8w_gemm_plain_pack, es_qs8_qc8w_gemm_packed_rndnu_neon,
+     es_qs32_softmax_online_rndnu_lut, es_qs8_qc8w_gemm_plain_packed_bytes, es_qs8_qc8w_gemm_plain_pack, es_qs8_qc8w_gemm_packed_rndnu_neon,
      es_qs8_vadd_rndnu_scalar, es_qs8_ibilinear_argmax_scalar},
     {ES_INT8_ISA_NEONDOT, "neondot", es_qs8_qc8w_gemm_rndnu_neondot, es_qs8_qk_neondot, es_qu8_pv_neondot,
      es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon, es_qs8_upsample_sum_rndnu_neon, es_qs8_layernorm_rndnu_scalar,
-     es_qs8_qc8w_gemm_plain_packed_bytes, es_qs8_qc8w_gemm_plain_pack, es_qs8_qc8w_gemm_packed_rndnu_neondot,
+     es_qs32_softmax_online_rndnu_lut, es_qs8_qc8w_gemm_plain_packed_bytes, es_qs8_qc8w_gemm_plain_pack, es_qs8_qc8w_gemm_packed_rndnu_neondot,
      es_qs8_vadd_rndnu_scalar, es_qs8_ibilinear_argmax_scalar},
 #endif
 };
