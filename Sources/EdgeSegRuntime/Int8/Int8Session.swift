@@ -12,7 +12,7 @@ public final class Int8Session {
     public let threads: Int
     public let memory: Int8MemoryPlan
     let program: Int8Program
-    /// The kernels chosen for this CPU (static storage in CEdgeSeg).
+    /// The kernels chosen for this CPU (static storage in CEdgeSeg): the table that packed the model's weights.
     let kernels: UnsafePointer<es_int8_kernel_table>
     private let arena: UnsafeMutableRawPointer
     private let allocation: UnsafeMutableRawPointer?   // the arena when the session allocated it
@@ -55,7 +55,7 @@ public final class Int8Session {
         input = built.input
         stageOutputs = built.stages
         logitsTensor = built.logits
-        kernels = es_int8_kernels()
+        kernels = model.packedWeights.kernels
         let alignment = Int8MemoryPlan.alignment
         if let given {
             let base = Int(bitPattern: given.baseAddress)
