@@ -54,9 +54,7 @@ public final class FrameSegmenter: @unchecked Sendable {   // used by one thread
             }
             let session = session!
             try session.run(image: frame)
-            var labels = [UInt8](repeating: 0, count: frame.height * frame.width)
-            labels.withUnsafeMutableBufferPointer { session.writeClassMap(height: frame.height, width: frame.width, into: $0) }
-            return labels
+            return session.classMap(height: frame.height, width: frame.width)
         case .float(let m):
             let logits = try m.forward(try preprocess(frame, size: size)).logits
             return EdgeSegRuntime.classMap(logits: logits, height: frame.height, width: frame.width)

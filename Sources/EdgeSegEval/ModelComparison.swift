@@ -53,9 +53,8 @@ public struct ModelComparison: Sendable {
                 try int8Session.run(pixels: pixels)
                 floatLogits = try floatModel.forward(pixels).logits
             }
-            var int8Map = [UInt8](repeating: 0, count: image.height * image.width)
-            int8Map.withUnsafeMutableBufferPointer { int8Session.writeClassMap(height: image.height, width: image.width, into: $0) }
-            return (image, classMap(logits: floatLogits, height: image.height, width: image.width), int8Map,
+            return (image, classMap(logits: floatLogits, height: image.height, width: image.width),
+                    int8Session.classMap(height: image.height, width: image.width),
                     floatLogits.data, int8Session.logits.copy().dequantized(scale: logitScale).data)
         }
         for (i, sample) in dataset.samples.enumerated() {

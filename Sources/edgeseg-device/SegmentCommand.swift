@@ -40,8 +40,7 @@ func runSegmentCommand(_ arguments: [String]) throws(DeviceError) {
             }
             let start = es_monotonic_ns()
             try session!.run(image: image)
-            var labels = [UInt8](repeating: 0, count: image.width * image.height)
-            labels.withUnsafeMutableBufferPointer { session!.writeClassMap(height: image.height, width: image.width, into: $0) }
+            let labels = session!.classMap(height: image.height, width: image.width)
             let milliseconds = (es_monotonic_ns() - start) / 1_000_000
             let maskPath = joinPath(outDirectory, stem + ".mask.png")
             let overlayPath = joinPath(outDirectory, stem + ".overlay.png")
@@ -49,7 +48,7 @@ func runSegmentCommand(_ arguments: [String]) throws(DeviceError) {
             try savePNG(overlay(image, classIndices: labels, palette: palette), path: overlayPath)
             if logitsPath != nil { logitsBytes += model.logitsRecord(session!.logits.copy()).encoded }
             print("\(path) -> \(maskPath) + \(overlayPath) (int8 at \(height)x\(width), isa \(int8KernelISA), \(threads) thread(s), \(milliseconds) ms)")
-            printClassShares(labels, names: config.labels)
+            for line in classShareLines(labels, names: config.labels) { print(line) }
         }
         if let logitsPath { try writeFileAtomically(logitsPath, logitsBytes) }
     }
@@ -60,21 +59,4 @@ private func outputStem(_ path: String) -> String {
     let name = fileName(path)
     guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
     return String(name[..<dot])
-}
-
-/// One line per class present, largest share first, in tenths of a percent (Embedded Swift prints no floats).
-private func printClassShares(_ labels: [UInt8], names: [String]) {
-    var counts = [Int](repeating: 0, count: 256)
-    for l in labels { counts[Int(l)] += 1 }
-    let present = counts.indices.filter { counts[$0] > 0 }.sorted { counts[$0] > counts[$1] }
-    for c in present {
-        let tenths = (counts[c] * 1000 + labels.count / 2) / labels.count
-        let name = c < names.count ? names[c] : "class \(c)"
-        print("  \(padded(name, to: 14)) \(tenths / 10).\(tenths % 10) %")
-    }
-}
-
-private func padded(_ text: String, to width: Int) -> String {
-    let length = text.count
-    return length >= width ? text : text + String(repeating: " ", count: width - length)
 }

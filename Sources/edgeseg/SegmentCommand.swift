@@ -44,7 +44,7 @@ struct SegmentCommand: ParsableCommand {
             let profile = try board.map { name throws(EdgeSegError) in try BoardProfile.named(name) }
             let image = try loadImage(path: input)
             let modelSize = size.map { ($0.height, $0.width) } ?? profile.map { ($0.inputHeight, $0.inputWidth) }
-            var labels = [UInt8](repeating: 0, count: image.height * image.width)
+            let labels: [UInt8]
             switch network {
             case .int8(let int8Model):
                 // The picture goes straight into the session's arena (resized, normalised, quantized in one pass).
@@ -52,7 +52,7 @@ struct SegmentCommand: ParsableCommand {
                 let session = try Int8Session(model: int8Model, height: height, width: width,
                                               threads: threads ?? profile?.threads ?? 1)
                 try session.run(image: image)
-                labels.withUnsafeMutableBufferPointer { session.writeClassMap(height: image.height, width: image.width, into: $0) }
+                labels = session.classMap(height: image.height, width: image.width)
                 if let logits { try writeFileAtomically(logits, int8Model.logitsRecord(session.logits.copy()).encoded) }
             case .float(let floatModel):
                 guard logits == nil else {
@@ -70,15 +70,9 @@ struct SegmentCommand: ParsableCommand {
         }
     }
 
-    /// One line per class present, largest first: what a person wants to know about the mask at a glance.
+    /// The files written, then one line per class present, largest first.
     private func printClassShares(_ labels: [UInt8], names: [String], precision: String) {
-        var counts = [Int](repeating: 0, count: 256)
-        for l in labels { counts[Int(l)] += 1 }
         print("\(input) -> \(output)\(overlay.map { " + \($0)" } ?? "") (\(precision))")
-        for (c, n) in counts.enumerated().filter({ $0.element > 0 }).sorted(by: { $0.element > $1.element }) {
-            let share = Double(n) * 100 / Double(labels.count)
-            let name = c < names.count ? names[c] : "class \(c)"
-            print("  \(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \((share * 10).rounded() / 10) %")
-        }
+        for line in classShareLines(labels, names: names) { print(line) }
     }
 }

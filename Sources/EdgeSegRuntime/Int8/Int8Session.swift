@@ -156,6 +156,14 @@ public final class Int8Session {
         if timing { groupNanoseconds[Int8OpGroup.classMap.rawValue] += es_monotonic_ns() - start }
     }
 
+    /// The class map of the last run at `height`×`width` in a new array: `writeClassMap` for callers that keep the
+    /// mask (the array is this call's one allocation).
+    public func classMap(height: Int, width: Int) -> [UInt8] {
+        var labels = [UInt8](repeating: 0, count: height * width)
+        labels.withUnsafeMutableBufferPointer { writeClassMap(height: height, width: width, into: $0) }
+        return labels
+    }
+
     public func resetTimings() {
         for g in groupNanoseconds.indices { groupNanoseconds[g] = 0 }
     }
