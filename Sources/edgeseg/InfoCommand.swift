@@ -24,7 +24,7 @@ struct InfoCommand: ParsableCommand {
                 printConfig(network.config, kind: "int8 SegFormer (.edgeseg version \(file.version), \(file.mappedBytes.count) bytes)")
                 print("tensors:    \(file.tensors.count), \(file.tensors.reduce(0) { $0 + $1.byteCount }) bytes of data")
                 print("isa:        \(int8KernelISA)")
-                if let size { try printMemoryPlan(try network.memoryPlan(height: size.height, width: size.width, threads: threads)) }
+                if let size { printMemoryPlan(try network.memoryPlan(height: size.height, width: size.width, threads: threads)) }
                 printTable(file.tensors.map { ($0.name, "\($0.dtype.name) \(describeShape($0.shape))") })
             } else {
                 let checkpoint = try loadHuggingFaceCheckpoint(directory: model)
