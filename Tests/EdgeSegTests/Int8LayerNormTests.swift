@@ -80,3 +80,37 @@ import Testing
         #expect(es_qs8_layernorm_init(4097, 1e-6, 0.05, gamma, beta, 0.03, &perChannel, &epsTerm) == -1)
     }
 }
+
+/// The row statistics' integer square root against a digit-by-digit reference in integers only: perfect squares
+/// and their neighbours up to 2^62 (where the double root rounds) and random values.
+@Suite struct IntegerSquareRootTests {
+    func reference(_ u: UInt64) -> UInt64 {
+        var u = u, root: UInt64 = 0, bit: UInt64 = 1 << 62
+        while bit > u { bit >>= 2 }
+        while bit != 0 {
+            if u >= root + bit {
+                u -= root + bit
+                root = (root >> 1) + bit
+            } else {
+                root >>= 1
+            }
+            bit >>= 2
+        }
+        return root
+    }
+
+    @Test func exactOnSquaresNeighboursAndRandomValues() {
+        var values: [UInt64] = [0, 1, 2, 3, 4, (1 << 62) - 1, 1 << 60, (1 << 60) - 1]
+        var rng = SeededGenerator(seed: 62)
+        for _ in 0..<20_000 {
+            let r = UInt64.random(in: 0..<(1 << 31), using: &rng)
+            values += [r * r, r * r - min(r * r, 1), r * r + 1, (r + 1) * (r + 1) - 1]
+            values.append(UInt64.random(in: 0..<(1 << 62), using: &rng))
+        }
+        for r: UInt64 in [(1 << 31) - 1, (1 << 30), (1 << 30) + 1, 3_037_000_499] where r * r < 1 << 62 {
+            values += [r * r - 1, r * r, r * r + 1]
+        }
+        let wrong = values.filter { $0 < 1 << 62 && es_isqrt_u64($0) != reference($0) }
+        #expect(wrong.isEmpty, "first wrong: \(wrong.prefix(3))")
+    }
+}

@@ -115,6 +115,9 @@ void es_qs8_qk_scalar(size_t nq, size_t nk, size_t d, const int8_t *q, size_t q_
 // 2^(t / 2^16) in Q30 for t <= 0 (t < -31·2^16 gives 0); exactly 2^30 at t = 0.
 int32_t es_q30_exp2(int32_t t_q16);
 
+// floor(sqrt(u)) for u < 2^62 (exact; the LayerNorm row statistics use it).
+uint64_t es_isqrt_u64(uint64_t u);
+
 // Online softmax of one tile of keys (rows × n int32 scores) against each row's running state: its maximum
 // (score units), its weight sum, and its d P·V accumulators in o. Writes the tile's weights
 // w = round(255 · exp(s·(S − max))) in [0, 255] relative to the row's new maximum and adds them to the sum;

@@ -9,21 +9,6 @@
 #define ES_QS8_LAYERNORM_H
 #include "es-int8-math.h"
 
-// floor(sqrt(u)), digit by digit.
-static inline uint64_t es_isqrt_u64(uint64_t u) {
-    uint64_t root = 0, bit = (uint64_t)1 << 62;
-    while (bit > u) bit >>= 2;
-    for (; bit != 0; bit >>= 2) {
-        if (u >= root + bit) {
-            u -= root + bit;
-            root = (root >> 1) + bit;
-        } else {
-            root >>= 1;
-        }
-    }
-    return root;
-}
-
 typedef struct {
     int64_t n;          // channels
     int64_t sum;        // Σq
