@@ -354,4 +354,64 @@ import Testing
             }
         }
     }
+
+    /// The score differences where the reference weight steps from k − 1 to k (k = 1 … 255), each with its
+    /// neighbours: there the exact weight 255·e is closest to a half-integer, so a kernel that estimates weights
+    /// (AVX-512: in float) must know when it is unsure. Score scales of real layers and extremes, rows at
+    /// random offsets.
+    @Test func softmaxOnlineAtWeightSteps() {
+        var rng = SeededGenerator(seed: 0x57E9)
+        for table in Self.tables() {
+            let name = String(cString: table.name)
+            for scale in [2e-3, 1.7e-3, 4.1e-4, 1e-4, 0.05, 0.3, 2.5, 1e-7] {
+                var rq = es_requant()
+                #expect(es_qs32_softmax_init(scale, &rq) == 0)
+                func weight(_ diff: Int64) -> UInt8 {
+                    let t = (diff * Int64(rq.multiplier) + (Int64(1) << (rq.shift - 1))) >> rq.shift
+                    return es_qs32_softmax_weight_scalar(Int32(max(t, -32 * 65536)))
+                }
+                // D_k: the smallest difference with weight k or more (weights fall as the difference does).
+                var diffs: [Int64] = []
+                for k in 1...255 {
+                    var (lo, hi) = (-Int64(Int32.max), Int64(0))   // weight(hi) >= k
+                    guard weight(lo) < k else { continue }
+                    while hi - lo > 1 {
+                        let mid = (lo + hi) / 2
+                        if weight(mid) >= k { hi = mid } else { lo = mid }
+                    }
+                    diffs += [hi - 1, hi, hi + 1].filter { $0 <= 0 && $0 > -Int64(Int32.max) }
+                }
+                let deepest = diffs.min() ?? 0
+                let top = Int64.random(in: (Int64(Int32.min) - deepest)...Int64(Int32.max), using: &rng)
+                let scores = [Int32(top)] + diffs.shuffled(using: &rng).map { Int32(top + $0) }
+                func run(_ kernel: es_qs32_softmax_online_fn) -> ([UInt8], [UInt32]) {
+                    var w = [UInt8](repeating: 0xEE, count: scores.count), sums: [UInt32] = [0], maxima: [Int32] = [0]
+                    var o: [Int32] = [7]
+                    kernel(1, scores.count, scores, scores.count, rq, 1, &maxima, &sums, &o, 1, 1, &w, scores.count)
+                    return (w, sums)
+                }
+                let expected = run(es_qs32_softmax_online_rndnu_scalar), got = run(table.softmax_online!)
+                Self.expectSame(got.0, expected.0, "\(name) softmax weight steps, scale \(scale)")
+                Self.expectSame(got.1, expected.1, "\(name) softmax weight steps, scale \(scale) sums")
+            }
+        }
+    }
+
+    /// Every exponent t from 0 down to the floor (−32·2^16) and past it: with the multiplier 2^30 / 2^30 the exponent
+    /// is the score difference itself, so one row of scores max − i meets each weight's whole neighbourhood of the
+    /// half-integer, however close the exact value comes to it.
+    @Test func softmaxOnlineEveryExponent() {
+        let n = 32 * 65536 + 100, rq = es_requant(multiplier: 1 << 30, shift: 30)
+        let scores = (0..<n).map { Int32(1000 - $0) }
+        for table in Self.tables() {
+            func run(_ kernel: es_qs32_softmax_online_fn) -> ([UInt8], [UInt32]) {
+                var w = [UInt8](repeating: 0xEE, count: n), sums: [UInt32] = [0], maxima: [Int32] = [0], o: [Int32] = [7]
+                kernel(1, n, scores, n, rq, 1, &maxima, &sums, &o, 1, 1, &w, n)
+                return (w, sums)
+            }
+            let expected = run(es_qs32_softmax_online_rndnu_scalar), got = run(table.softmax_online!)
+            Self.expectSame(got.0, expected.0, "\(String(cString: table.name)) softmax every exponent")
+            Self.expectSame(got.1, expected.1, "\(String(cString: table.name)) softmax every exponent sums")
+        }
+    }
 }

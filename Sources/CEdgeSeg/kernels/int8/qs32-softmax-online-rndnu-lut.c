@@ -30,12 +30,7 @@ const int32_t *es_softmax_weight_buckets(void) {
     return buckets;
 }
 
-static inline uint8_t weight_from_buckets(int32_t t) {
-    uint32_t b = (uint32_t)(-(int64_t)t) >> 8;
-    if (b >= ES_SOFTMAX_BUCKETS) return 0;
-    int32_t entry = buckets[b];
-    return (uint8_t)((entry & 0xFF) + (t >= (entry >> 8)));
-}
+static inline uint8_t weight_from_buckets(int32_t t) { return es_softmax_bucket_weight(buckets, t); }
 
 uint8_t es_qs32_softmax_weight_lut(int32_t t_q16) {
     es_softmax_weight_buckets();

@@ -55,4 +55,12 @@ static inline void es_softmax_online_rows(size_t rows, size_t n, const int32_t *
 enum { ES_SOFTMAX_BUCKETS = 2304 };
 const int32_t *es_softmax_weight_buckets(void);
 
+// es_qs32_softmax_weight_scalar(t) from the bucket table: one lookup and one compare.
+static inline uint8_t es_softmax_bucket_weight(const int32_t *buckets, int32_t t) {
+    uint32_t b = (uint32_t)(-(int64_t)t) >> 8;
+    if (b >= ES_SOFTMAX_BUCKETS) return 0;
+    int32_t entry = buckets[b];
+    return (uint8_t)((entry & 0xFF) + (t >= (entry >> 8)));
+}
+
 #endif
