@@ -355,6 +355,48 @@ import Testing
         }
     }
 
+    /// The context normalisation on every table: weight sums from 1 to 2^24 (powers of two and their neighbours,
+    /// where the row shift u changes), context multipliers from tiny (shift capped at 62) to near 2^30, d around
+    /// the vector width, accumulators random and extreme, ReLU-style clamps, a strided output.
+    @Test func attentionNormalizeMatchesScalar() {
+        var rng = SeededGenerator(seed: 0x40F3)
+        var sums: [UInt32] = [1, 2, 3, 255, 256, 257, 65_535, 65_536, 1 << 24]
+        for b in 0..<25 { sums += [UInt32(1) << b, (UInt32(1) << b) + 1, max(1, (UInt32(1) << b) - 1)] }
+        sums += (0..<64).map { _ in UInt32.random(in: 1...(1 << 24), using: &rng) }
+        for table in [Int8SimdKernelTests.table(ES_INT8_ISA_SCALAR)!] + Self.tables() {
+            let name = String(cString: table.name)
+            for real in [1e-15, 3e-9, 0.0007, 0.6, 1.0, 57.0, 5e5, 3e8] {
+                let rq = Int8Test.requant(real * Double.random(in: 1...1.99, using: &rng))
+                for d in [1, 15, 16, 17, 32, 64, 100] {
+                    let rows = sums.count, yStride = d + 3, out = Self.outputRange(&rng)
+                    let o = (0..<rows * d).map { i in
+                        i % 7 == 0 ? (Bool.random(using: &rng) ? Int32.max : Int32.min) : Int32.random(in: -(1 << 24)...(1 << 24), using: &rng)
+                    }
+                    let shuffled = sums.shuffled(using: &rng)
+                    var expected = [Int8](repeating: 0x55, count: rows * yStride), got = expected
+                    es_qs32_attention_normalize_rndnu_scalar(rows, d, o, d, shuffled, rq, out, &expected, yStride)
+                    table.attention_normalize!(rows, d, o, d, shuffled, rq, out, &got, yStride)
+                    Self.expectSame(got, expected, "\(name) attention normalize d \(d) M \(real)")
+                }
+            }
+        }
+    }
+
+    /// The lookup (GELU) on every table: all 256 codes, lengths around the 64-byte vector, a random table.
+    @Test func lookupMatchesScalar() {
+        var rng = SeededGenerator(seed: 0x1077)
+        let lut = Int8Test.codes(256, &rng)
+        for table in [Int8SimdKernelTests.table(ES_INT8_ISA_SCALAR)!] + Self.tables() {
+            for n in [0, 1, 63, 64, 65, 256, 1000] {
+                let x = n >= 256 ? (0..<n).map { Int8(truncatingIfNeeded: $0 * 37) } : Int8Test.codes(n, &rng)
+                var expected = [Int8](repeating: 0x55, count: n + 8), got = expected
+                es_qs8_lut_scalar(n, x, lut, &expected)
+                table.lut!(n, x, lut, &got)
+                Self.expectSame(got, expected, "\(String(cString: table.name)) lookup n \(n)")
+            }
+        }
+    }
+
     /// The score differences where the reference weight steps from k − 1 to k (k = 1 … 255), each with its
     /// neighbours: there the exact weight 255·e is closest to a half-integer, so a kernel that estimates weights
     /// (AVX-512: in float) must know when it is unsure. Score scales of real layers and extremes, rows at

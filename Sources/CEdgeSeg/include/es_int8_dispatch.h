@@ -52,6 +52,10 @@ typedef void (*es_qs8_ibilinear_argmax_fn)(size_t in_h, size_t in_w, size_t c, c
                                            size_t out_w, size_t first_row, size_t rows, uint8_t *labels);
 typedef void (*es_qs8_layernorm_fn)(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
                                     const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
+typedef void (*es_qs32_attention_normalize_fn)(size_t rows, size_t d, const int32_t *o, size_t o_stride,
+                                               const uint32_t *sums, es_requant rq, es_qs8_out out, int8_t *y,
+                                               size_t y_stride);
+typedef void (*es_qs8_lut_fn)(size_t n, const int8_t *x, const int8_t table[256], int8_t *y);
 typedef void (*es_qs8_upsample_sum_fn)(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,
                                        size_t c, size_t first_row, size_t rows,
                                        const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
@@ -74,6 +78,8 @@ typedef struct {
     es_qs8_qc8w_gemm_packed_fn gemm_packed;
     es_qs8_vadd_fn vadd;
     es_qs8_ibilinear_argmax_fn class_map;
+    es_qs32_attention_normalize_fn attention_normalize;
+    es_qs8_lut_fn lut;
 } es_int8_kernel_table;
 
 // The table chosen for this process (CPU and EDGESEG_ISA), filled on first use; thread-safe.
@@ -87,12 +93,14 @@ const es_int8_kernel_table *es_int8_kernels_for_isa(es_int8_isa isa);
 
 // CPU features seen by the probe (each 0 on the other architecture). AVX-VNNI (the VEX form of vpdpbusd)
 // is detected for reporting; it has no kernels of its own yet, so such CPUs run the AVX2 ones. NEON is
-// baseline on aarch64; neondot is HWCAP_ASIMDDP (Linux).
+// baseline on aarch64; neondot is HWCAP_ASIMDDP (Linux). avx512vbmi (byte permutes) is not a table of its own:
+// the avx512vnni table's lookup kernel checks it.
 typedef struct {
     int avx2;
     int avx512vnni;
     int avxvnni;
     int neondot;
+    int avx512vbmi;
 } es_int8_cpu_features;
 
 es_int8_cpu_features es_int8_cpu_probe(void);
@@ -173,6 +181,11 @@ void es_qs8_ibilinear_argmax_avx512(size_t in_h, size_t in_w, size_t c, const in
 void es_qs32_softmax_online_rndnu_avx512(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
                                          int first, int32_t *row_max, uint32_t *sums, int32_t *o, size_t o_stride,
                                          size_t d, uint8_t *w, size_t w_stride);
+void es_qs32_attention_normalize_rndnu_avx512(size_t rows, size_t d, const int32_t *o, size_t o_stride,
+                                              const uint32_t *sums, es_requant rq, es_qs8_out out, int8_t *y,
+                                              size_t y_stride);
+// The VBMI lookup where the CPU has it, else the scalar one.
+void es_qs8_lut_avx512vbmi(size_t n, const int8_t *x, const int8_t table[256], int8_t *y);
 void es_qs8_layernorm_rndnu_avx512(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
                                    const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
 void es_qs8_upsample_sum_rndnu_avx512(size_t inputs, const es_qs8_upsample_input *in, size_t out_h, size_t out_w,

@@ -141,7 +141,6 @@ struct Int8AttentionCore {
                                                 accumulators, d, d, weights, cols)
             kernels.pv!(rows, cols, d, weights, cols, v + keyStart * c + h * d, c, valueZeroPoint, accumulators, d)
         }
-        es_qs32_attention_normalize_rndnu_scalar(rows, d, accumulators, d, sums, contextRequant, context,
-                                                 y + start * c + h * d, c)
+        kernels.attention_normalize!(rows, d, accumulators, d, sums, contextRequant, context, y + start * c + h * d, c)
     }
 }

@@ -17,7 +17,7 @@ static uint64_t read_xcr0(void) {
 }
 
 es_int8_cpu_features es_int8_cpu_probe(void) {
-    es_int8_cpu_features f = {0, 0, 0, 0};
+    es_int8_cpu_features f = {0, 0, 0, 0, 0};
     unsigned eax, ebx, ecx, edx;
     if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return f;
     int osxsave = (ecx >> 27) & 1, avx = (ecx >> 28) & 1;
@@ -29,8 +29,9 @@ es_int8_cpu_features es_int8_cpu_probe(void) {
     unsigned max_subleaf = eax;
     f.avx2 = ymm_state && ((ebx >> 5) & 1);
     int avx512f = (ebx >> 16) & 1, avx512bw = (ebx >> 30) & 1, avx512vl = (ebx >> 31) & 1;
-    int avx512vnni = (ecx >> 11) & 1;
+    int avx512vnni = (ecx >> 11) & 1, avx512vbmi = (ecx >> 1) & 1;
     f.avx512vnni = f.avx2 && zmm_state && avx512f && avx512bw && avx512vl && avx512vnni;
+    f.avx512vbmi = f.avx512vnni && avx512vbmi;
     if (max_subleaf >= 1) {
         __cpuid_count(7, 1, eax, ebx, ecx, edx);
         f.avxvnni = f.avx2 && ((eax >> 4) & 1);
@@ -43,13 +44,13 @@ es_int8_cpu_features es_int8_cpu_probe(void) {
 
 // NEON is baseline on aarch64; the kernel reports the dot-product extension in AT_HWCAP.
 es_int8_cpu_features es_int8_cpu_probe(void) {
-    es_int8_cpu_features f = {0, 0, 0, 0};
+    es_int8_cpu_features f = {0, 0, 0, 0, 0};
     f.neondot = (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
     return f;
 }
 #else
 es_int8_cpu_features es_int8_cpu_probe(void) {
-    es_int8_cpu_features f = {0, 0, 0, 0};
+    es_int8_cpu_features f = {0, 0, 0, 0, 0};
     return f;
 }
 #endif
@@ -62,17 +63,20 @@ static const es_int8_kernel_table tables[] = {
     {ES_INT8_ISA_SCALAR, "scalar", es_qs8_qc8w_gemm_rndnu_scalar, es_qs8_qk_scalar, es_qu8_pv_scalar,
      es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar, es_qs8_upsample_sum_rndnu_scalar, es_qs8_layernorm_rndnu_scalar,
      es_qs32_softmax_online_rndnu_lut, es_qs8_qc8w_gemm_plain_packed_bytes, es_qs8_qc8w_gemm_plain_pack, es_qs8_qc8w_gemm_packed_rndnu_scalar,
-     es_qs8_vadd_rndnu_scalar, es_qs8_ibilinear_argmax_scalar},
+     es_qs8_vadd_rndnu_scalar, es_qs8_ibilinear_argmax_scalar, es_qs32_attention_normalize_rndnu_scalar,
+     es_qs8_lut_scalar},
 #if defined(__x86_64__)
     {ES_INT8_ISA_AVX2, "avx2", es_qs8_qc8w_gemm_rndnu_avx2, es_qs8_qk_avx2, es_qu8_pv_avx2,
      es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx2, es_qs8_upsample_sum_rndnu_avx2, es_qs8_layernorm_rndnu_scalar,
      es_qs32_softmax_online_rndnu_lut, es_qs8_qc8w_gemm_avx2_packed_bytes, es_qs8_qc8w_gemm_avx2_pack, es_qs8_qc8w_gemm_packed_rndnu_avx2,
-     es_qs8_vadd_rndnu_avx2, es_qs8_ibilinear_argmax_avx2},
+     es_qs8_vadd_rndnu_avx2, es_qs8_ibilinear_argmax_avx2, es_qs32_attention_normalize_rndnu_scalar,
+     es_qs8_lut_scalar},
     {ES_INT8_ISA_AVX512VNNI, "avx512vnni", es_qs8_qc8w_gemm_rndnu_avx512vnni, es_qs8_qk_avx512vnni,
      es_qu8_pv_avx512vnni, es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni, es_qs8_upsample_sum_rndnu_avx512,
      es_qs8_layernorm_rndnu_avx512, es_qs32_softmax_online_rndnu_avx512, es_qs8_qc8w_gemm_avx512vnni_packed_bytes,
      es_qs8_qc8w_gemm_avx512vnni_pack, es_qs8_qc8w_gemm_packed_rndnu_avx512vnni,
-     es_qs8_vadd_rndnu_avx512, es_qs8_ibilinear_argmax_avx512},
+     es_qs8_vadd_rndnu_avx512, es_qs8_ibilinear_argmax_avx512, es_qs32_attention_normalize_rndnu_avx512,
+     es_qs8_lut_avx512vbmi},
 #endif
 #if defined(__aarch64__)
     // Depthwise conv and the upsample sum have no byte sums along a row, so SDOT adds nothing there and
@@ -80,11 +84,13 @@ static const es_int8_kernel_table tables[] = {
     {ES_INT8_ISA_NEON, "neon", es_qs8_qc8w_gemm_rndnu_neon, es_qs8_qk_neon, es_qu8_pv_neon,
      es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon, es_qs8_upsample_sum_rndnu_neon, es_qs8_layernorm_rndnu_scalar,
      es_qs32_softmax_online_rndnu_lut, es_qs8_qc8w_gemm_plain_packed_bytes, es_qs8_qc8w_gemm_plain_pack, es_qs8_qc8w_gemm_packed_rndnu_neon,
-     es_qs8_vadd_rndnu_scalar, es_qs8_ibilinear_argmax_scalar},
+     es_qs8_vadd_rndnu_scalar, es_qs8_ibilinear_argmax_scalar, es_qs32_attention_normalize_rndnu_scalar,
+     es_qs8_lut_scalar},
     {ES_INT8_ISA_NEONDOT, "neondot", es_qs8_qc8w_gemm_rndnu_neondot, es_qs8_qk_neondot, es_qu8_pv_neondot,
      es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon, es_qs8_upsample_sum_rndnu_neon, es_qs8_layernorm_rndnu_scalar,
      es_qs32_softmax_online_rndnu_lut, es_qs8_qc8w_gemm_plain_packed_bytes, es_qs8_qc8w_gemm_plain_pack, es_qs8_qc8w_gemm_packed_rndnu_neondot,
-     es_qs8_vadd_rndnu_scalar, es_qs8_ibilinear_argmax_scalar},
+     es_qs8_vadd_rndnu_scalar, es_qs8_ibilinear_argmax_scalar, es_qs32_attention_normalize_rndnu_scalar,
+     es_qs8_lut_scalar},
 #endif
 };
 enum { table_count = sizeof tables / sizeof tables[0] };
