@@ -9,7 +9,7 @@ import Testing
     @Test func bandsMatchPreprocessQuantized() throws {
         var rng = SeededGenerator(seed: 0x9B8)
         let sizes = [(1, 1, 1, 1), (1, 1, 5, 3), (4, 6, 4, 6), (9, 7, 4, 3), (5, 8, 17, 13), (31, 17, 12, 29),
-                     (360, 480, 96, 128), (2, 3, 64, 1)]
+                     (360, 480, 96, 128), (2, 3, 64, 1), (40, 300, 23, 301), (7, 1, 7, 1)]
         for (h, w, oh, ow) in sizes {
             for (scale, zeroPoint) in [(0.0187, Int32(-3)), (0.009, Int32(-128)), (0.05, Int32(127)), (0.004, Int32(20)),
                                        (0.001, Int32(5))] {
@@ -38,19 +38,22 @@ import Testing
         }
     }
 
-    /// Exact halves round away from zero, as round() does: a white 1×1 picture with mean 0 or 2 and std 1 gives
-    /// x = ±1 exactly, so x · (k + 0.5) is a tie; from tiny to saturating, with zero points at the extremes.
+    /// Exact halves round away from zero, as round() does: a white picture (1×1, and 1×2 for the vector path) with
+    /// mean 0 or 2 and std 1 gives x = ±1 exactly, so x · (k + 0.5) is a tie; from tiny to saturating, with zero
+    /// points at the extremes.
     @Test func halvesRoundAwayFromZero() {
-        let white: [UInt8] = [255, 255, 255]
-        for mean: Float in [0, 2] {
-            let x: Double = mean == 0 ? 1 : -1
-            for k in [0, 1, 2, 63, 126, 127, 128, 255, 1023, 1024, 5000] {
-                for zeroPoint: Int32 in [-128, -1, 0, 7, 127] {
-                    let inverse = Double(k) + 0.5
-                    var y = [Int8](repeating: 0x5A, count: 3)
-                    es_f32_quantize_rgb8(white, 1, 1, 1, 1, 0, 1, [mean, mean, mean], [1, 1, 1], inverse, zeroPoint, &y)
-                    let expected = Int8(min(127, max(-128, x * Double(k + 1) + Double(zeroPoint))))
-                    #expect(y == [expected, expected, expected], "x \(x) · \(inverse) + \(zeroPoint)")
+        for width in [1, 2] {
+            let white = [UInt8](repeating: 255, count: 3 * width)
+            for mean: Float in [0, 2] {
+                let x: Double = mean == 0 ? 1 : -1
+                for k in [0, 1, 2, 63, 126, 127, 128, 255, 1023, 1024, 5000] {
+                    for zeroPoint: Int32 in [-128, -1, 0, 7, 127] {
+                        let inverse = Double(k) + 0.5
+                        var y = [Int8](repeating: 0x5A, count: 3 * width)
+                        es_f32_quantize_rgb8(white, 1, width, 1, width, 0, 1, [mean, mean, mean], [1, 1, 1], inverse, zeroPoint, &y)
+                        let expected = Int8(min(127, max(-128, x * Double(k + 1) + Double(zeroPoint))))
+                        #expect(y == [Int8](repeating: expected, count: 3 * width), "width \(width): x \(x) · \(inverse) + \(zeroPoint)")
+                    }
                 }
             }
         }
