@@ -17,11 +17,14 @@ public struct LayerSQNR: Sendable {
     /// In forward order.
     public private(set) var layers: [Layer]
     private let positions: [String: Int]
+    /// The points a mixed-precision model keeps in float: not quantized, so not measured.
+    private let keptFloat: Set<String>
 
-    /// The activation points of `model`, each with its calibrated parameters.
+    /// The int8 activation points of `model`, each with its calibrated parameters.
     public init(model: Int8SegFormer) throws(EdgeSegError) {
         var layers: [Layer] = []
-        for name in ActivationPoint.all(model.config) {
+        keptFloat = model.keepFloat
+        for name in ActivationPoint.all(model.config) where !model.keepFloat.contains(name) {
             guard let parameters = model.activations[name] else {
                 throw EdgeSegError(.usage, "int8 model: activation point \(name) has no scale and zero point")
             }
@@ -46,7 +49,7 @@ public struct LayerSQNR: Sendable {
     /// Returns the fp32 output; the int8 results are in `session`. `source` (the image) is named in errors.
     public mutating func add(float: FloatSegFormer, int8 session: Int8Session, pixels: FloatTensor,
                              source: String) throws(EdgeSegError) -> FloatSegFormer.Output {
-        let positions = positions, layers = layers
+        let positions = positions, layers = layers, keptFloat = keptFloat
         var quantized = [[Int8]?](repeating: nil, count: layers.count)
         try session.run(pixels: pixels) { name, values in
             if let i = positions[name] { quantized[i] = Array(values) }
@@ -58,7 +61,7 @@ public struct LayerSQNR: Sendable {
         var compared = [Bool](repeating: false, count: layers.count)
         var failure: EdgeSegError?
         let output = try float.forward(pixels) { name, values in
-            guard failure == nil else { return }
+            guard failure == nil, !keptFloat.contains(name) else { return }
             guard let i = positions[name], !compared[i] else {
                 failure = EdgeSegError(.usage, "\(source): the fp32 forward reported \(name), which is not an int8 activation point or came twice")
                 return

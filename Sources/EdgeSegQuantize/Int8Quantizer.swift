@@ -5,19 +5,26 @@ import EdgeSegRuntime
 /// weights int8 symmetric per output channel, biases int32 at s_in·s_w, every requantization, LayerNorm,
 /// softmax, GELU and residual parameter precomputed as integers, so the runtime needs no float.
 /// The decoder is stored folded (see `DecoderWeights.folded()`).
+/// Mixed precision: the activation points in `keepFloat` stay float at run time, so every layer that reads or
+/// writes one also gets its float weights ("<tensor>_f32", PyTorch's layout) for the runtime to run it in float.
 public struct Int8Quantizer {
     let checkpoint: FloatCheckpoint
     let activations: [String: QuantizationParameters]
+    let keepFloat: Set<String>
     var writer: ModelFileWriter
 
     /// `activations` must hold every `ActivationPoint.all(config)`; `provenance` goes into the metadata
     /// (calibration method, image count, ...).
     public static func quantize(_ checkpoint: FloatCheckpoint, activations: [String: QuantizationParameters],
-                                provenance: [JSONMember] = []) throws(EdgeSegError) -> ModelFileWriter {
+                                keepFloat: [String] = [], provenance: [JSONMember] = []) throws(EdgeSegError) -> ModelFileWriter {
         let config = checkpoint.config
         for name in ActivationPoint.all(config) where activations[name] == nil {
             throw EdgeSegError(.usage, "no calibrated range for activation \(name)")
         }
+        for name in keepFloat {
+            if let problem = ActivationPoint.cannotKeepFloat(name, config) { throw EdgeSegError(.usage, "--keep-float: \(problem)") }
+        }
+        let kept = ActivationPoint.all(config).filter(keepFloat.contains)
         let table = ActivationPoint.all(config).map { name in
             let p = activations[name]!
             return JSONMember(key: name, value: .object([
@@ -29,8 +36,8 @@ public struct Int8Quantizer {
             JSONMember(key: "config", value: config.huggingFaceJSON),
             JSONMember(key: "decoder", value: .string("folded")),
             JSONMember(key: "activations", value: .object(table)),
-        ] + provenance)
-        var q = Int8Quantizer(checkpoint: checkpoint, activations: activations,
+        ] + (kept.isEmpty ? [] : [JSONMember(key: "keep_float", value: .array(kept.map { .string($0) }))]) + provenance)
+        var q = Int8Quantizer(checkpoint: checkpoint, activations: activations, keepFloat: Set(kept),
                               writer: ModelFileWriter(kind: .int8, metadata: metadata))
         try q.quantizeModel()
         return q.writer
@@ -90,6 +97,8 @@ public struct Int8Quantizer {
         for s in 0..<c.numStages {
             try gemmWeights("decode_head.projection.\(s)", folded.projections[s], bias: nil,
                             input: ActivationPoint.stageNorm(s), output: ActivationPoint.decoderProjection(s))
+            try floatWeights("decode_head.projection.\(s)", [("weight", folded.projections[s])],
+                             touching: [ActivationPoint.stageNorm(s), ActivationPoint.decoderProjection(s)])
         }
         var scales: [Double] = []
         for s in 0..<c.numStages { scales.append(try scale(ActivationPoint.decoderProjection(s))) }
@@ -105,12 +114,31 @@ public struct Int8Quantizer {
         try writer.add("decode_head.fuse.bias", bias, shape: [d])
         try gemmWeights("decode_head.classifier", flattened(weights.classifierWeight), bias: weights.classifierBias.data,
                         input: ActivationPoint.decoderFused, output: ActivationPoint.logits)
+        let head = (0..<c.numStages).map(ActivationPoint.decoderProjection) + [ActivationPoint.decoderFused, ActivationPoint.logits]
+        try floatWeights("decode_head.fuse", [("bias", FloatTensor(shape: [d], data: folded.bias))], touching: head)
+        try floatWeights("decode_head.classifier", [("weight", flattened(weights.classifierWeight)),
+                                                    ("bias", weights.classifierBias)], touching: head)
     }
 
     // MARK: layers
 
     private mutating func linear(_ name: String, input: String, output: String) throws(EdgeSegError) {
         try gemmWeights(name, try tensor("\(name).weight"), bias: try tensor("\(name).bias").data, input: input, output: output)
+        try checkpointFloatWeights(name, ["weight", "bias"], touching: [input, output])
+    }
+
+    /// A float layer's weights, when it reads or writes a point kept in float: "<name>.<part>_f32".
+    private mutating func floatWeights(_ name: String, _ parts: [(String, FloatTensor)], touching points: [String]) throws(EdgeSegError) {
+        guard points.contains(where: keepFloat.contains) else { return }
+        for (part, t) in parts { try writer.add("\(name).\(part)_f32", t.data, shape: t.shape) }
+    }
+
+    /// `floatWeights` with the checkpoint's own tensors "<name>.<part>".
+    private mutating func checkpointFloatWeights(_ name: String, _ parts: [String], touching points: [String]) throws(EdgeSegError) {
+        guard points.contains(where: keepFloat.contains) else { return }
+        var tensors: [(String, FloatTensor)] = []
+        for part in parts { tensors.append((part, try tensor("\(name).\(part)"))) }
+        try floatWeights(name, tensors, touching: points)
     }
 
     /// PyTorch [out, in, k, k] → [out][k][k][in], the layout of the int8 conv kernel.
@@ -125,6 +153,7 @@ public struct Int8Quantizer {
         }
         try gemmWeights(name, FloatTensor(shape: [out, k * k * cin], data: ohwi), bias: try tensor("\(name).bias").data,
                         input: input, output: output)
+        try checkpointFloatWeights(name, ["weight", "bias"], touching: [input, output])
     }
 
     /// Per-channel quantized in PyTorch's [c, 1, 3, 3], stored as [3][3][c] for the depthwise kernel.
@@ -137,6 +166,7 @@ public struct Int8Quantizer {
         }
         try writer.add("\(name).weight", tapsMajor, shape: [3, 3, channels])
         try biasAndRequant(name, bias: try tensor("\(name).bias").data, weightScales: weightScales, input: input, output: output)
+        try checkpointFloatWeights(name, ["weight", "bias"], touching: [input, output])
     }
 
     /// Weights [out, in...] (one output channel per row) quantized per row, with bias and requantization.
@@ -183,6 +213,7 @@ public struct Int8Quantizer {
         try writer.add("\(name).ln_shift", perChannel.map(\.shift), shape: [gamma.count])
         try writer.add("\(name).ln_offset", perChannel.map(\.offset), shape: [gamma.count])
         try writer.add("\(name).ln_eps_term", [Int64(bitPattern: epsTerm)], shape: [1])
+        try checkpointFloatWeights(name, ["weight", "bias"], touching: [input, output])
     }
 
     private mutating func add(_ name: String, _ a: String, _ b: String, output: String) throws(EdgeSegError) {

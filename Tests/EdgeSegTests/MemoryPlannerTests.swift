@@ -247,7 +247,7 @@ import Testing
             let d = c.hiddenSizes[s] / c.numAttentionHeads[s]
             func up(_ x: Int) -> Int { (x + 63) / 64 * 64 }
             let expected = up(4 * 64 * 256) + up(64 * 256) + up(4 * 64) + up(4 * 64) + up(4 * 64 * d)
-            let name = "stage\(s + 1).block1.attention.scratch"
+            let name = "stage\(s + 1).block1.context.scratch"
             let scratch = requests[try #require(names.firstIndex(of: name))]
             #expect(scratch.size == expected, "\(name)")
             #expect(large.requests[try #require(large.names.firstIndex(of: name))].size == expected, "\(name) at 1024x1024")
@@ -255,7 +255,7 @@ import Testing
             #expect(scratch.lastUse == scratch.firstUse)
         }
         let twoThreads = try int8.memoryPlan(height: 70, width: 90, threads: 2)
-        let scratchIndex = try #require(names.firstIndex(of: "stage1.block1.attention.scratch"))
+        let scratchIndex = try #require(names.firstIndex(of: "stage1.block1.context.scratch"))
         #expect(twoThreads.requests[scratchIndex].size == 2 * requests[scratchIndex].size, "each thread has its own scratch")
 
         let aliased = requests.indices.filter { requests[$0].aliasOf != nil }

@@ -42,6 +42,17 @@ void es_f32_quantize_rgb8(const uint8_t *rgb, size_t h, size_t w, size_t oh, siz
                           const float mean[3], const float std[3], double inverse_scale, int32_t zero_point,
                           int8_t *y);
 
+// Rows [first_row, first_row + rows) of the bilinear resize of an h×w×c map to oh×ow, added to y (their first
+// row at y): the float decoder head sums its upsampled stage projections a band of rows at a time.
+void es_f32_upsample_add_rows(const float *x, size_t h, size_t w, size_t c, size_t oh, size_t ow, size_t first_row,
+                              size_t rows, float *y);
+
+// int8 codes of an activation point to floats, y = (x − zero_point) · scale, and back,
+// y = clamp(round(x · inverse_scale) + zero_point) (rounding half away from zero, in double): the
+// boundaries of a layer a mixed-precision model runs in float.
+void es_f32_dequantize_qs8(size_t count, const int8_t *x, float scale, int32_t zero_point, float *y);
+void es_f32_quantize_qs8(size_t count, const float *x, double inverse_scale, int32_t zero_point, int8_t *y);
+
 // Per-pixel argmax over c channels of an n×c map (first maximum wins, as torch.argmax).
 void es_f32_argmax(const float *x, size_t n, size_t c, unsigned char *labels);
 

@@ -28,19 +28,20 @@ struct FloatLinear {
     func callAsFunction(_ x: [Float], rows: Int) -> [Float] {
         var y = [Float](repeating: 0, count: rows * outFeatures)
         x.withUnsafeBufferPointer { xp in
-            weight.withUnsafeBufferPointer { wp in
-                y.withUnsafeMutableBufferPointer { yp in
-                    if let bias {
-                        bias.withUnsafeBufferPointer { bp in
-                            es_f32_gemm(rows, outFeatures, inFeatures, xp.baseAddress, wp.baseAddress, bp.baseAddress, yp.baseAddress)
-                        }
-                    } else {
-                        es_f32_gemm(rows, outFeatures, inFeatures, xp.baseAddress, wp.baseAddress, nil, yp.baseAddress)
-                    }
-                }
-            }
+            y.withUnsafeMutableBufferPointer { run(xp.baseAddress!, rows: rows, $0.baseAddress!) }
         }
         return y
+    }
+
+    /// `rows` rows of x into y (a mixed-precision int8 model's float layer runs it on its arena).
+    func run(_ x: UnsafePointer<Float>, rows: Int, _ y: UnsafeMutablePointer<Float>) {
+        weight.withUnsafeBufferPointer { wp in
+            if let bias {
+                bias.withUnsafeBufferPointer { es_f32_gemm(rows, outFeatures, inFeatures, x, wp.baseAddress, $0.baseAddress, y) }
+            } else {
+                es_f32_gemm(rows, outFeatures, inFeatures, x, wp.baseAddress, nil, y)
+            }
+        }
     }
 }
 
@@ -76,15 +77,32 @@ struct FloatConv2d {
         ((height + 2 * padding - kernel) / stride + 1, (width + 2 * padding - kernel) / stride + 1)
     }
 
+    /// Floats of im2col columns for a height × width input.
+    func columnCount(height: Int, width: Int) -> Int {
+        let (oh, ow) = outputSize(height: height, width: width)
+        return oh * ow * kernel * kernel * inChannels
+    }
+
     func callAsFunction(_ x: FeatureMap) -> FeatureMap {
         let (oh, ow) = outputSize(height: x.height, width: x.width)
-        var columns = [Float](repeating: 0, count: oh * ow * kernel * kernel * inChannels)
+        var columns = [Float](repeating: 0, count: columnCount(height: x.height, width: x.width))
+        var y = FeatureMap(height: oh, width: ow, channels: linear.outFeatures)
         x.data.withUnsafeBufferPointer { xp in
             columns.withUnsafeMutableBufferPointer { cp in
-                es_f32_im2col(xp.baseAddress, x.height, x.width, inChannels, kernel, stride, padding, oh, ow, cp.baseAddress)
+                y.data.withUnsafeMutableBufferPointer {
+                    run(xp.baseAddress!, height: x.height, width: x.width, columns: cp.baseAddress!, $0.baseAddress!)
+                }
             }
         }
-        return FeatureMap(height: oh, width: ow, channels: linear.outFeatures, data: linear(columns, rows: oh * ow))
+        return y
+    }
+
+    /// The height × width map x into y, with `columns` (columnCount floats) as scratch.
+    func run(_ x: UnsafePointer<Float>, height: Int, width: Int, columns: UnsafeMutablePointer<Float>,
+             _ y: UnsafeMutablePointer<Float>) {
+        let (oh, ow) = outputSize(height: height, width: width)
+        es_f32_im2col(x, height, width, inChannels, kernel, stride, padding, oh, ow, columns)
+        linear.run(columns, rows: oh * ow, y)
     }
 }
 
@@ -103,15 +121,15 @@ struct FloatDepthwiseConv3x3 {
     func callAsFunction(_ x: [Float], height: Int, width: Int) -> [Float] {
         var y = [Float](repeating: 0, count: x.count)
         x.withUnsafeBufferPointer { xp in
-            weight.withUnsafeBufferPointer { wp in
-                bias.withUnsafeBufferPointer { bp in
-                    y.withUnsafeMutableBufferPointer { yp in
-                        es_f32_dwconv3x3(xp.baseAddress, height, width, channels, wp.baseAddress, bp.baseAddress, yp.baseAddress)
-                    }
-                }
-            }
+            y.withUnsafeMutableBufferPointer { run(xp.baseAddress!, height: height, width: width, $0.baseAddress!) }
         }
         return y
+    }
+
+    func run(_ x: UnsafePointer<Float>, height: Int, width: Int, _ y: UnsafeMutablePointer<Float>) {
+        weight.withUnsafeBufferPointer { wp in
+            bias.withUnsafeBufferPointer { es_f32_dwconv3x3(x, height, width, channels, wp.baseAddress, $0.baseAddress, y) }
+        }
     }
 }
 
@@ -122,18 +140,17 @@ struct FloatLayerNorm {
     let eps: Float
 
     func callAsFunction(_ x: [Float]) -> [Float] {
-        let c = gamma.count
         var y = [Float](repeating: 0, count: x.count)
         x.withUnsafeBufferPointer { xp in
-            gamma.withUnsafeBufferPointer { gp in
-                beta.withUnsafeBufferPointer { bp in
-                    y.withUnsafeMutableBufferPointer { yp in
-                        es_f32_layernorm(xp.baseAddress, x.count / c, c, gp.baseAddress, bp.baseAddress, eps, yp.baseAddress)
-                    }
-                }
-            }
+            y.withUnsafeMutableBufferPointer { run(xp.baseAddress!, rows: x.count / gamma.count, $0.baseAddress!) }
         }
         return y
+    }
+
+    func run(_ x: UnsafePointer<Float>, rows: Int, _ y: UnsafeMutablePointer<Float>) {
+        gamma.withUnsafeBufferPointer { gp in
+            beta.withUnsafeBufferPointer { es_f32_layernorm(x, rows, gp.count, gp.baseAddress, $0.baseAddress, eps, y) }
+        }
     }
 }
 

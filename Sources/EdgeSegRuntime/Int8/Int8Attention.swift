@@ -5,85 +5,53 @@ import CEdgeSeg
 struct Int8EfficientAttention {
     let stage: Int
     let index: Int
-    let query: Int8Linear
-    let key: Int8Linear
-    let value: Int8Linear
-    let reduction: (conv: Int8Conv2d, norm: Int8LayerNorm)?
-    let core: Int8AttentionCore
-    let output: Int8Linear
+    let query: MixedLayer<Int8Linear, FloatLinear>
+    let key: MixedLayer<Int8Linear, FloatLinear>
+    let value: MixedLayer<Int8Linear, FloatLinear>
+    let reduction: (conv: MixedLayer<Int8Conv2d, FloatConv2d>, norm: MixedLayer<Int8LayerNorm, FloatLayerNorm>)?
+    /// The float form is the head count.
+    let core: MixedLayer<Int8AttentionCore, Int>
+    let output: MixedLayer<Int8Linear, FloatLinear>
 
     init(_ r: Int8ModelReader, block p: String, stage s: Int, index b: Int, config c: SegFormerConfig) throws(EdgeSegError) {
-        let ch = c.hiddenSizes[s], sr = c.srRatios[s]
+        let ch = c.hiddenSizes[s], sr = c.srRatios[s], heads = c.numAttentionHeads[s]
         func point(_ x: ActivationPoint.Block) -> String { ActivationPoint.block(s, b, x) }
         stage = s
         index = b
         let a = "\(p).attention.self"
-        query = try Int8Linear(r, "\(a).query", input: point(.norm1), output: point(.query), inFeatures: ch, outFeatures: ch)
+        query = try r.linear("\(a).query", input: point(.norm1), output: point(.query), inFeatures: ch, outFeatures: ch)
         let keysFrom = sr > 1 ? point(.reductionNorm) : point(.norm1)
-        key = try Int8Linear(r, "\(a).key", input: keysFrom, output: point(.key), inFeatures: ch, outFeatures: ch)
-        value = try Int8Linear(r, "\(a).value", input: keysFrom, output: point(.value), inFeatures: ch, outFeatures: ch)
+        key = try r.linear("\(a).key", input: keysFrom, output: point(.key), inFeatures: ch, outFeatures: ch)
+        value = try r.linear("\(a).value", input: keysFrom, output: point(.value), inFeatures: ch, outFeatures: ch)
         reduction = sr > 1
-            ? (try Int8Conv2d(r, "\(a).sr", input: point(.norm1), output: point(.reduction), inChannels: ch, outChannels: ch,
-                              kernel: sr, stride: sr, padding: 0),
-               try Int8LayerNorm(r, "\(a).layer_norm", output: point(.reductionNorm), channels: ch))
+            ? (try r.conv("\(a).sr", input: point(.norm1), output: point(.reduction), inChannels: ch, outChannels: ch,
+                          kernel: sr, stride: sr, padding: 0),
+               try r.layerNorm("\(a).layer_norm", input: point(.reduction), output: point(.reductionNorm), channels: ch))
             : nil
-        core = Int8AttentionCore(heads: c.numAttentionHeads[s], channels: ch,
-                                 softmax: try r.requant("\(a).softmax_requant", count: 1).pointee,
-                                 contextRequant: try r.requant("\(a).context_requant", count: 1).pointee,
-                                 queryZeroPoint: query.output.zero_point, keyZeroPoint: key.output.zero_point,
-                                 valueZeroPoint: value.output.zero_point,
-                                 context: outputRange(try r.zeroPoint(point(.context))))
-        output = try Int8Linear(r, "\(p).attention.output.dense", input: point(.context), output: point(.attentionOutput),
-                                inFeatures: ch, outFeatures: ch)
+        core = try r.layer(touching: [point(.query), point(.key), point(.value), point(.context)], int8: { () throws(EdgeSegError) in
+            Int8AttentionCore(heads: heads, channels: ch,
+                              softmax: try r.requant("\(a).softmax_requant", count: 1).pointee,
+                              contextRequant: try r.requant("\(a).context_requant", count: 1).pointee,
+                              queryZeroPoint: try r.zeroPoint(point(.query)), keyZeroPoint: try r.zeroPoint(point(.key)),
+                              valueZeroPoint: try r.zeroPoint(point(.value)),
+                              context: outputRange(try r.zeroPoint(point(.context))))
+        }, float: { () throws(EdgeSegError) in heads })
+        output = try r.linear("\(p).attention.output.dense", input: point(.context), output: point(.attentionOutput),
+                              inFeatures: ch, outFeatures: ch)
     }
 
     /// Appends the attention of the normalised map `x`; returns the attention output.
-    func emit(_ x: Int8Tensor, into p: inout Int8Program) -> Int {
+    func emit(_ x: ArenaTensor, into p: inout Int8Program) -> ArenaTensor {
         func point(_ b: ActivationPoint.Block) -> String { ActivationPoint.block(stage, index, b) }
-        let c = x.channels
-        var q = 0
-        p.append(reading: [x.id]) { p in
-            q = p.tensor(point(.query), height: x.height, width: x.width, channels: c).id
-            return .linear(query, input: x.id, rows: x.tokens, output: q)
-        }
+        let q = p.linear(query, x, point(.query))
         var keysIn = x
         if let reduction {
-            let size = reduction.conv.outputSize(height: x.height, width: x.width)
-            var reduced = x
-            p.append(reading: [x.id]) { p in
-                reduced = p.tensor(point(.reduction), height: size.height, width: size.width, channels: c)
-                let scratch = p.scratch("stage\(stage + 1).block\(index + 1).reduction.scratch",
-                                        bytesPerWorker: reduction.conv.scratchBytes(height: x.height, width: x.width))
-                return .conv(reduction.conv, input: x, scratch: scratch, output: reduced.id)
-            }
-            p.append(reading: [reduced.id]) { p in
-                keysIn = p.tensor(point(.reductionNorm), height: size.height, width: size.width, channels: c)
-                return .layerNorm(reduction.norm, input: reduced.id, rows: reduced.tokens, output: keysIn.id)
-            }
+            keysIn = p.layerNorm(reduction.norm, p.conv(reduction.conv, x, point(.reduction)), point(.reductionNorm))
         }
-        var k = 0, v = 0
-        p.append(reading: [keysIn.id]) { p in
-            k = p.tensor(point(.key), height: keysIn.height, width: keysIn.width, channels: c).id
-            return .linear(key, input: keysIn.id, rows: keysIn.tokens, output: k)
-        }
-        p.append(reading: [keysIn.id]) { p in
-            v = p.tensor(point(.value), height: keysIn.height, width: keysIn.width, channels: c).id
-            return .linear(value, input: keysIn.id, rows: keysIn.tokens, output: v)
-        }
-        var context = 0
-        p.append(reading: [q, k, v]) { p in
-            let scratch = p.scratch("stage\(stage + 1).block\(index + 1).attention.scratch",
-                                    bytesPerWorker: core.scratchBytes)
-            context = p.tensor(point(.context), height: x.height, width: x.width, channels: c).id
-            return .attention(core, query: q, key: k, value: v, queries: x.tokens, keys: keysIn.tokens, scratch: scratch,
-                              output: context)
-        }
-        var attended = 0
-        p.append(reading: [context]) { p in
-            attended = p.tensor(point(.attentionOutput), height: x.height, width: x.width, channels: c).id
-            return .linear(output, input: context, rows: x.tokens, output: attended)
-        }
-        return attended
+        let k = p.linear(key, keysIn, point(.key))
+        let v = p.linear(value, keysIn, point(.value))
+        let context = p.attention(core, query: q, key: k, value: v, point(.context))
+        return p.linear(output, context, point(.attentionOutput))
     }
 }
 

@@ -4,49 +4,44 @@ import CEdgeSeg
 /// (W_fuse,s · W_s), the projections upsampled, rescaled and summed with the bias in one integer pass with
 /// the ReLU fused, then the classifier.
 struct Int8Decoder {
-    let projections: [Int8Linear]
-    let head: Int8DecoderHead
+    let projections: [MixedLayer<Int8Linear, FloatLinear>]
+    let head: MixedLayer<Int8DecoderHead, FloatDecoderHead>
 
     init(_ r: Int8ModelReader, config c: SegFormerConfig) throws(EdgeSegError) {
         let d = c.decoderHiddenSize
-        var projections: [Int8Linear] = []
+        var projections: [MixedLayer<Int8Linear, FloatLinear>] = []
         for s in 0..<c.numStages {
-            projections.append(try Int8Linear(r, "decode_head.projection.\(s)", input: ActivationPoint.stageNorm(s),
-                                              output: ActivationPoint.decoderProjection(s), inFeatures: c.hiddenSizes[s],
-                                              outFeatures: d, hasBias: false))
+            projections.append(try r.linear("decode_head.projection.\(s)", input: ActivationPoint.stageNorm(s),
+                                            output: ActivationPoint.decoderProjection(s), inFeatures: c.hiddenSizes[s],
+                                            outFeatures: d, hasBias: false))
         }
         self.projections = projections
-        head = Int8DecoderHead(multipliers: try r.int32("decode_head.fuse.multipliers", count: c.numStages),
-                               shift: try r.int32("decode_head.fuse.shift", count: 1)[0],
-                               bias: try r.int64("decode_head.fuse.bias", count: d),
-                               zeroPoints: projections.map { $0.output.zero_point },
-                               fused: outputRange(try r.zeroPoint(ActivationPoint.decoderFused), relu: true),
-                               classifier: try Int8Linear(r, "decode_head.classifier", input: ActivationPoint.decoderFused,
-                                                          output: ActivationPoint.logits, inFeatures: d, outFeatures: c.numLabels))
+        let projected = (0..<c.numStages).map(ActivationPoint.decoderProjection)
+        head = try r.layer(touching: projected + [ActivationPoint.decoderFused, ActivationPoint.logits], int8: { () throws(EdgeSegError) in
+            var zeroPoints: [Int32] = []
+            for name in projected { zeroPoints.append(try r.zeroPoint(name)) }
+            return Int8DecoderHead(multipliers: try r.int32("decode_head.fuse.multipliers", count: c.numStages),
+                                   shift: try r.int32("decode_head.fuse.shift", count: 1)[0],
+                                   bias: try r.int64("decode_head.fuse.bias", count: d), zeroPoints: zeroPoints,
+                                   fused: outputRange(try r.zeroPoint(ActivationPoint.decoderFused), relu: true),
+                                   classifier: try Int8Linear(r, "decode_head.classifier", input: ActivationPoint.decoderFused,
+                                                              output: ActivationPoint.logits, inFeatures: d, outFeatures: c.numLabels))
+        }, float: { () throws(EdgeSegError) in
+            FloatDecoderHead(bias: try r.float32("decode_head.fuse.bias").data, classifier: try r.floatLinear("decode_head.classifier"))
+        })
     }
 
     /// Appends the head on the stage outputs; returns the logits at the first stage's size. `wholeFusedMap`
     /// runs the fuse as one band, so the fused map exists whole (named as its activation point) for observers.
-    func emit(_ stages: [Int8Tensor], wholeFusedMap: Bool, into p: inout Int8Program) -> Int8Tensor {
-        let d = head.channels
-        var projected: [Int8Tensor] = []
+    func emit(_ stages: [ArenaTensor], wholeFusedMap: Bool, into p: inout Int8Program) -> ArenaTensor {
+        var projected: [ArenaTensor] = []
         for (s, stage) in stages.enumerated() {
-            p.append(reading: [stage.id]) { p in
-                let y = p.tensor(ActivationPoint.decoderProjection(s), height: stage.height, width: stage.width, channels: d)
-                projected.append(y)
-                return .linear(projections[s], input: stage.id, rows: stage.tokens, output: y.id)
-            }
+            projected.append(p.linear(projections[s], stage, ActivationPoint.decoderProjection(s)))
         }
         let (h, w) = (stages[0].height, stages[0].width)
-        let bandRows = wholeFusedMap ? h : head.bandRows(width: w)
-        var logits = stages[0]
-        p.append(reading: projected.map { $0.id }) { p in
-            let band = p.scratch(wholeFusedMap ? ActivationPoint.decoderFused : "\(ActivationPoint.decoderFused).band",
-                                 bytesPerWorker: bandRows * w * d)
-            logits = p.tensor(ActivationPoint.logits, height: h, width: w, channels: head.classes)
-            return .decoderHead(head, inputs: projected, bandRows: bandRows, scratch: band, output: logits)
-        }
-        return logits
+        return p.decoderHead(head, projected, bandRows: wholeFusedMap ? h : max(1, Int8DecoderHead.bandPixels / w),
+                             fusedName: wholeFusedMap ? ActivationPoint.decoderFused : "\(ActivationPoint.decoderFused).band",
+                             ActivationPoint.logits)
     }
 }
 
@@ -67,11 +62,9 @@ struct Int8DecoderHead {
     var channels: Int { bias.count }
     var classes: Int { classifier.outFeatures }
 
-    func bandRows(width: Int) -> Int { max(1, Self.bandPixels / width) }
-
     /// Band `band` of `bandRows` rows of the logits from the projections `inputs` (inputs[i] at x(i)), the fused
     /// band in `scratch`.
-    func run(band: Int, bandRows: Int, _ inputs: [Int8Tensor], _ x: (Int) -> UnsafePointer<Int8>, _ logits: Int8Tensor,
+    func run(band: Int, bandRows: Int, _ inputs: [ArenaTensor], _ x: (Int) -> UnsafePointer<Int8>, _ logits: ArenaTensor,
              _ y: UnsafeMutablePointer<Int8>, scratch: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
         let first = band * bandRows, rows = min(bandRows, logits.height - first), w = logits.width
         // The kernel's input descriptors on the stack: no allocation per frame.

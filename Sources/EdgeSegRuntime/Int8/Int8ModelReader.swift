@@ -6,10 +6,12 @@ struct Int8ModelReader {
     let file: ModelFile
     let config: SegFormerConfig
     let activations: [String: QuantizationParameters]
+    /// The activation points kept in float (the metadata's "keep_float"); see MixedPrecision.swift.
+    let keepFloat: Set<String>
     /// Where the linear layers' packed weights go (owned by the model).
     let packing = Int8PackedWeights()
 
-    init(_ file: ModelFile) throws(EdgeSegError) {
+    init(_ file: ModelFile, keepFloat override: Set<String>? = nil) throws(EdgeSegError) {
         self.file = file
         let meta = file.metadata
         guard let configJSON = meta["config"] else {
@@ -31,6 +33,27 @@ struct Int8ModelReader {
         for name in ActivationPoint.all(config) where activations[name] == nil {
             throw EdgeSegError(.checkpoint, "\(file.path): activation \(name) has no quantization parameters")
         }
+        var keepFloat = Set<String>()
+        if let kept = meta["keep_float"] {
+            guard let list = kept.array else {
+                throw EdgeSegError(.checkpoint, "\(file.path): metadata keep_float must be an array of activation point names")
+            }
+            for entry in list {
+                guard let name = entry.string else {
+                    throw EdgeSegError(.checkpoint, "\(file.path): metadata keep_float holds \(entry.typeName), not an activation point name")
+                }
+                if let problem = ActivationPoint.cannotKeepFloat(name, config) {
+                    throw EdgeSegError(.checkpoint, "\(file.path): metadata keep_float: \(problem)")
+                }
+                keepFloat.insert(name)
+            }
+        }
+        if let override {
+            for name in override {
+                if let problem = ActivationPoint.cannotKeepFloat(name, config) { throw EdgeSegError(.usage, problem) }
+            }
+        }
+        self.keepFloat = override ?? keepFloat
     }
 
     func parameters(_ point: String) throws(EdgeSegError) -> QuantizationParameters {

@@ -9,18 +9,24 @@ public final class Int8SegFormer {
     public let activations: [String: QuantizationParameters]
     /// The input's quantization: pixels are quantized with it before the first layer.
     public let inputParameters: QuantizationParameters
+    /// The activation points this model keeps in float (mixed precision; empty for an all-integer model).
+    public let keepFloat: Set<String>
     let file: ModelFile   // keeps the mapping that every layer points into alive
     let packedWeights: Int8PackedWeights   // and the packed GEMM weights
     let stages: [Int8EncoderStage]
     let decoder: Int8Decoder
 
-    public init(file: ModelFile) throws(EdgeSegError) {
-        let reader = try Int8ModelReader(file)
+    /// `keepFloat` overrides the file's list of points kept in float (the file must hold the float weights of
+    /// every layer that touches them: a model quantized with at least those points kept); sensitivity searches
+    /// load one such file many ways.
+    public init(file: ModelFile, keepFloat override: Set<String>? = nil) throws(EdgeSegError) {
+        let reader = try Int8ModelReader(file, keepFloat: override)
         self.file = file
         packedWeights = reader.packing
         config = reader.config
         activations = reader.activations
         inputParameters = try reader.parameters(ActivationPoint.input)
+        keepFloat = reader.keepFloat
         var stages: [Int8EncoderStage] = []
         for s in 0..<config.numStages { stages.append(try Int8EncoderStage(reader, stage: s, config: config)) }
         self.stages = stages
@@ -56,16 +62,16 @@ public final class Int8SegFormer {
 
     /// The forward at one input size as ops and buffers, with the tensors a session reads and writes.
     func program(height: Int, width: Int, workers: Int, observable: Bool = false) throws(EdgeSegError)
-        -> (program: Int8Program, input: Int8Tensor, stages: [Int8Tensor], logits: Int8Tensor) {
+        -> (program: Int8Program, input: ArenaTensor, stages: [ArenaTensor], logits: ArenaTensor) {
         try checkInputSize(config, height: height, width: width)
-        var p = Int8Program(workers: workers)
-        var x = Int8Tensor(id: 0, height: 0, width: 0, channels: 0)
+        var p = Int8Program(workers: workers, activations: activations, keepFloat: keepFloat)
+        var x = ArenaTensor(id: 0, height: 0, width: 0, channels: 0, isFloat: false)
         p.append(reading: []) { p in
             x = p.tensor(ActivationPoint.input, height: height, width: width, channels: config.numChannels)
             return .quantizeInput(output: x)
         }
         let input = x
-        var outputs: [Int8Tensor] = []
+        var outputs: [ArenaTensor] = []
         for stage in stages {
             x = stage.emit(x, into: &p)
             outputs.append(x)

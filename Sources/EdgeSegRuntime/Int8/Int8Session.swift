@@ -17,9 +17,9 @@ public final class Int8Session {
     private let arena: UnsafeMutableRawPointer
     private let allocation: UnsafeMutableRawPointer?   // the arena when the session allocated it
     private let pool: OpaquePointer?
-    private let input: Int8Tensor
-    private let stageOutputs: [Int8Tensor]
-    private let logitsTensor: Int8Tensor
+    private let input: ArenaTensor
+    private let stageOutputs: [ArenaTensor]
+    private let logitsTensor: ArenaTensor
     /// What the workers are splitting, and how (rows or elements per unit).
     private var work = Work.op(0)
     private var chunk = 0
@@ -103,7 +103,7 @@ public final class Int8Session {
                 observe(memory.names[scratch], UnsafeBufferPointer(start: tensor(scratch), count: y.tokens * head.channels))
             }
             let id = program.ops[i].output, name = memory.names[id]
-            if model.activations[name] != nil {
+            if model.activations[name] != nil && !model.keepFloat.contains(name) {
                 observe(name, UnsafeBufferPointer(start: tensor(id), count: memory.requests[id].size))
             }
         }
@@ -143,8 +143,9 @@ public final class Int8Session {
     /// The int8 logits of the last run (1/4 of the input size), valid until the next run.
     public var logits: Int8MapView { view(logitsTensor) }
 
-    /// Each encoder stage's output of the last run, valid until the next run.
-    public var stages: [Int8MapView] { stageOutputs.map(view) }
+    /// Each encoder stage's output of the last run, valid until the next run (none when the model keeps a stage
+    /// output in float).
+    public var stages: [Int8MapView] { stageOutputs.contains { $0.isFloat } ? [] : stageOutputs.map(view) }
 
     /// The class map of the last run at `height`×`width` (exact integer bilinear interpolation of the logits,
     /// then argmax), into `labels` (height · width bytes).
@@ -168,7 +169,7 @@ public final class Int8Session {
         for g in groupNanoseconds.indices { groupNanoseconds[g] = 0 }
     }
 
-    private func view(_ t: Int8Tensor) -> Int8MapView {
+    private func view(_ t: ArenaTensor) -> Int8MapView {
         Int8MapView(height: t.height, width: t.width, channels: t.channels,
                     zeroPoint: model.activations[memory.names[t.id]]?.zeroPoint ?? 0,
                     data: UnsafeBufferPointer(start: tensor(t.id), count: t.count))
@@ -176,6 +177,11 @@ public final class Int8Session {
 
     private func tensor(_ id: Int) -> UnsafeMutablePointer<Int8> {
         (arena + memory.plan.offsets[id]).assumingMemoryBound(to: Int8.self)
+    }
+
+    /// A float buffer of a mixed-precision model.
+    private func floats(_ id: Int) -> UnsafeMutablePointer<Float> {
+        (arena + memory.plan.offsets[id]).assumingMemoryBound(to: Float.self)
     }
 
     /// Runs every op in order; `after(op)` follows each.
@@ -199,14 +205,20 @@ public final class Int8Session {
         case .depthwise(_, let x, _):
             work = .op(i)
             splitRows(x.height)
-        case .decoderHead(_, _, let bandRows, _, let y):
+        case .decoderHead(_, _, let bandRows, _, let y), .floatDecoderHead(_, _, let bandRows, _, let y):
             work = .op(i)
             chunk = bandRows
             dispatch(units: (y.height + bandRows - 1) / bandRows)
-        case .linear(_, _, let rows, _), .layerNorm(_, _, let rows, _):
+        case .linear(_, _, let rows, _), .layerNorm(_, _, let rows, _), .floatLinear(_, _, let rows, _),
+             .floatLayerNorm(_, _, let rows, _):
             parallel(op: i, items: rows, minimumChunk: 16)
-        case .lookup(_, _, let count, _), .add(_, _, _, let count, _):
+        case .lookup(_, _, let count, _), .add(_, _, _, let count, _), .floatGELU(_, let count, _),
+             .floatAdd(_, _, let count, _), .dequantize(_, _, let count, _), .quantize(_, _, let count, _):
             parallel(op: i, items: count, minimumChunk: 4096)
+        case .floatConv, .floatDepthwise, .floatAttention:
+            work = .op(i)   // whole-map float kernels: one unit
+            chunk = 1
+            dispatch(units: 1)
         case .attention(let core, _, _, _, let n, _, _, _):
             work = .op(i)
             chunk = 1
@@ -283,6 +295,29 @@ public final class Int8Session {
         case .depthwise(let layer, let x, let y):
             layer.run(tensor(x.id), height: x.height, width: x.width, rows: first..<min(first + chunk, x.height),
                       tensor(y) + first * x.width * layer.channels, kernels.pointee)
+        case .floatLinear(let layer, let x, let rows, let y):
+            layer.run(floats(x) + first * layer.inFeatures, rows: min(chunk, rows - first), floats(y) + first * layer.outFeatures)
+        case .floatLayerNorm(let layer, let x, let rows, let y):
+            let c = layer.gamma.count
+            layer.run(floats(x) + first * c, rows: min(chunk, rows - first), floats(y) + first * c)
+        case .floatGELU(let x, let count, let y):
+            es_f32_gelu(floats(x) + first, min(chunk, count - first), floats(y) + first)
+        case .floatAdd(let a, let b, let count, let y):
+            precondition(memory.plan.offsets[a] == memory.plan.offsets[y], "a float add runs in place of a")
+            es_f32_add_inplace(floats(y) + first, floats(b) + first, min(chunk, count - first))
+        case .dequantize(let p, let x, let count, let y):
+            es_f32_dequantize_qs8(min(chunk, count - first), tensor(x) + first, Float(p.scale), p.zeroPoint, floats(y) + first)
+        case .quantize(let p, let x, let count, let y):
+            es_f32_quantize_qs8(min(chunk, count - first), floats(x) + first, 1 / p.scale, p.zeroPoint, tensor(y) + first)
+        case .floatConv(let layer, let x, let scratch, let y):
+            layer.run(floats(x.id), height: x.height, width: x.width, columns: floats(scratch), floats(y))
+        case .floatDepthwise(let layer, let x, let y):
+            layer.run(floats(x.id), height: x.height, width: x.width, floats(y))
+        case .floatAttention(let heads, let q, let k, let v, let n, let m, let c, let scratch, let y):
+            es_f32_attention(floats(q), floats(k), floats(v), n, m, c, heads, floats(scratch), floats(y))
+        case .floatDecoderHead(let head, let inputs, let bandRows, let scratch, let y):
+            head.run(band: u, bandRows: bandRows, inputs, { UnsafePointer(self.floats($0)) }, y, floats(y.id),
+                     scratch: floats(scratch) + worker * bandRows * y.width * head.channels)
         case .quantizeInput:
             preconditionFailure("the input is written by run(image:) or run(pixels:), not split into units")
         }

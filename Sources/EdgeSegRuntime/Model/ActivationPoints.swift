@@ -36,6 +36,15 @@ public enum ActivationPoint {
         for s in 0..<config.numStages { names.append(decoderProjection(s)) }
         return names + [decoderFused, logits]
     }
+
+    /// Why `name` cannot be kept in float in a mixed-precision model, or nil when it can: it must be a point of
+    /// the model; the input stays int8 (the pixels are 8-bit already) and so do the logits (the runtime's output
+    /// and its integer class map).
+    public static func cannotKeepFloat(_ name: String, _ config: SegFormerConfig) -> String? {
+        if name == input || name == logits { return "\(name) is always int8; every other activation point can be kept in float" }
+        if !all(config).contains(name) { return "\(name) is not an activation point of this model (see `edgeseg eval` for their names)" }
+        return nil
+    }
 }
 
 /// Receives each activation point's float values as the fp32 forward computes them (calibration, per-layer error).

@@ -1,0 +1,282 @@
+import CEdgeSeg
+
+// Mixed precision: an int8 model may keep some activation points in float (`edgeseg quantize --keep-float`,
+// recorded as the metadata's "keep_float" list). A kept point is stored as floats in the arena, so every layer
+// that writes or reads it runs in float, on the float weights the quantizer stored beside the int8 ones
+// ("<layer>.weight_f32", ...). A float layer's other inputs are dequantized before it and its output is
+// quantized after it unless that point is kept too; everything else stays integer.
+
+/// A layer as the model file says to run it: integer, or float because it touches a kept point.
+enum MixedLayer<Integer, Float32> {
+    case int8(Integer)
+    case float(Float32)
+}
+
+extension Int8ModelReader {
+    /// The layer that reads or writes `points`: `float()` when any of them is kept in float, else `int8()`.
+    func layer<Integer, Float32>(touching points: [String], int8: () throws(EdgeSegError) -> Integer,
+                                 float: () throws(EdgeSegError) -> Float32) throws(EdgeSegError) -> MixedLayer<Integer, Float32> {
+        points.contains(where: keepFloat.contains) ? .float(try float()) : .int8(try int8())
+    }
+
+    /// A float layer's tensor "<name>_f32" with its shape.
+    func float32(_ name: String) throws(EdgeSegError) -> FloatTensor {
+        guard let t = file.tensor("\(name)_f32") else {
+            throw EdgeSegError(.checkpoint, "\(file.path): no \(name)_f32: this layer runs in float (it touches a point kept in float), but the file has no float weights for it; quantize with those points in --keep-float")
+        }
+        return FloatTensor(shape: t.shape, data: Array(try file.float32(t.name)))
+    }
+
+    func floatLinear(_ name: String, hasBias: Bool = true) throws(EdgeSegError) -> FloatLinear {
+        FloatLinear(weight: try float32("\(name).weight"), bias: hasBias ? try float32("\(name).bias") : nil)
+    }
+
+    func floatLayerNorm(_ name: String) throws(EdgeSegError) -> FloatLayerNorm {
+        FloatLayerNorm(gamma: try float32("\(name).weight").data, beta: try float32("\(name).bias").data,
+                       eps: SegFormerConfig.layerNormEpsInModel)
+    }
+}
+
+/// The decoder's fuse and classifier in float, a band of rows at a time like `Int8DecoderHead`: the bias, plus
+/// every projection upsampled to the band, ReLU, then the classifier.
+struct FloatDecoderHead {
+    let bias: [Float]
+    let classifier: FloatLinear
+
+    var channels: Int { bias.count }
+    var classes: Int { classifier.outFeatures }
+
+    func run(band: Int, bandRows: Int, _ inputs: [ArenaTensor], _ x: (Int) -> UnsafePointer<Float>, _ logits: ArenaTensor,
+             _ y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let first = band * bandRows, rows = min(bandRows, logits.height - first), w = logits.width, d = channels
+        for p in 0..<(rows * w) {
+            for c in 0..<d { scratch[p * d + c] = bias[c] }
+        }
+        for input in inputs {
+            es_f32_upsample_add_rows(x(input.id), input.height, input.width, d, logits.height, w, first, rows, scratch)
+        }
+        for i in 0..<(rows * w * d) where scratch[i] < 0 { scratch[i] = 0 }
+        classifier.run(scratch, rows: rows * w, y + first * w * classes)
+    }
+}
+
+/// Emitting layers of either precision: the int8 op, or the float op with its boundaries.
+extension Int8Program {
+    /// Appends `layer` on `x`, writing activation point `name` (`channels` wide at x's size); the int8 op comes
+    /// from `int8`, the float op from `float`. `inPlace` lets the output overwrite x.
+    private mutating func emit<Integer, Float32>(
+        _ layer: MixedLayer<Integer, Float32>, _ inputs: [ArenaTensor], _ name: String, height: Int, width: Int,
+        channels: Int, inPlace: Bool = false,
+        int8: (Integer, [ArenaTensor], inout Int8Program) -> (op: Int8Op, output: ArenaTensor),
+        float: (Float32, [ArenaTensor], inout Int8Program) -> (op: Int8Op, output: ArenaTensor)) -> ArenaTensor {
+        switch layer {
+        case .int8(let l):
+            precondition(!inputs.contains { $0.isFloat }, "an int8 layer reads a float tensor before \(name)")
+            var y = inputs[0]
+            append(reading: inputs.map { $0.id }) { p in
+                let made = int8(l, inputs, &p)
+                y = made.output
+                return made.op
+            }
+            return y
+        case .float(let l):
+            let floats = inputs.map { floatInput($0) }
+            var y = inputs[0]
+            append(reading: floats.map { $0.id }) { p in
+                let made = float(l, floats, &p)
+                y = made.output
+                return made.op
+            }
+            return quantizeUnlessKept(y, name)
+        }
+    }
+
+    /// Where a float layer writes activation point `name`: the point itself when it is kept in float, else a
+    /// float buffer that `quantizeUnlessKept` turns into the point.
+    mutating func floatOutput(_ name: String, height: Int, width: Int, channels: Int, inPlaceOf input: ArenaTensor? = nil) -> ArenaTensor {
+        tensor(keepFloat.contains(name) ? name : "\(name).f32", height: height, width: width, channels: channels,
+               isFloat: true, inPlaceOf: input?.id)
+    }
+
+    /// `x` as floats: itself when float, else dequantized into a new buffer.
+    private mutating func floatInput(_ x: ArenaTensor) -> ArenaTensor {
+        if x.isFloat { return x }
+        let name = names[x.id]
+        var y = x
+        append(reading: [x.id]) { p in
+            y = p.tensor("\(name).f32", height: x.height, width: x.width, channels: x.channels, isFloat: true)
+            return .dequantize(p.activations[name]!, input: x.id, count: x.count, output: y.id)
+        }
+        return y
+    }
+
+    private mutating func quantizeUnlessKept(_ y: ArenaTensor, _ name: String) -> ArenaTensor {
+        if keepFloat.contains(name) { return y }
+        var q = y
+        append(reading: [y.id]) { p in
+            q = p.tensor(name, height: y.height, width: y.width, channels: y.channels)
+            return .quantize(p.activations[name]!, input: y.id, count: y.count, output: q.id)
+        }
+        return q
+    }
+
+    mutating func linear(_ layer: MixedLayer<Int8Linear, FloatLinear>, _ x: ArenaTensor, _ name: String) -> ArenaTensor {
+        let out: Int
+        switch layer {
+        case .int8(let l): out = l.outFeatures
+        case .float(let l): out = l.outFeatures
+        }
+        return emit(layer, [x], name, height: x.height, width: x.width, channels: out, int8: { l, x, p in
+            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: out)
+            return (.linear(l, input: x[0].id, rows: x[0].tokens, output: y.id), y)
+        }, float: { l, x, p in
+            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: out)
+            return (.floatLinear(l, input: x[0].id, rows: x[0].tokens, output: y.id), y)
+        })
+    }
+
+    mutating func conv(_ layer: MixedLayer<Int8Conv2d, FloatConv2d>, _ x: ArenaTensor, _ name: String) -> ArenaTensor {
+        let size: (height: Int, width: Int), out: Int
+        switch layer {
+        case .int8(let l): (size, out) = (l.outputSize(height: x.height, width: x.width), l.outChannels)
+        case .float(let l): (size, out) = (l.outputSize(height: x.height, width: x.width), l.linear.outFeatures)
+        }
+        return emit(layer, [x], name, height: size.height, width: size.width, channels: out, int8: { l, x, p in
+            let y = p.tensor(name, height: size.height, width: size.width, channels: out)
+            let scratch = p.scratch("\(name).scratch", bytesPerWorker: l.scratchBytes(height: x[0].height, width: x[0].width))
+            return (.conv(l, input: x[0], scratch: scratch, output: y.id), y)
+        }, float: { l, x, p in
+            let y = p.floatOutput(name, height: size.height, width: size.width, channels: out)
+            let scratch = p.scratch("\(name).columns", bytesPerWorker: 4 * l.columnCount(height: x[0].height, width: x[0].width))
+            return (.floatConv(l, input: x[0], scratch: scratch, output: y.id), y)
+        })
+    }
+
+    mutating func layerNorm(_ layer: MixedLayer<Int8LayerNorm, FloatLayerNorm>, _ x: ArenaTensor, _ name: String) -> ArenaTensor {
+        emit(layer, [x], name, height: x.height, width: x.width, channels: x.channels, int8: { l, x, p in
+            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels)
+            return (.layerNorm(l, input: x[0].id, rows: x[0].tokens, output: y.id), y)
+        }, float: { l, x, p in
+            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: x[0].channels)
+            return (.floatLayerNorm(l, input: x[0].id, rows: x[0].tokens, output: y.id), y)
+        })
+    }
+
+    mutating func depthwise(_ layer: MixedLayer<Int8DepthwiseConv3x3, FloatDepthwiseConv3x3>, _ x: ArenaTensor,
+                            _ name: String) -> ArenaTensor {
+        emit(layer, [x], name, height: x.height, width: x.width, channels: x.channels, int8: { l, x, p in
+            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels)
+            return (.depthwise(l, input: x[0], output: y.id), y)
+        }, float: { l, x, p in
+            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: x[0].channels)
+            return (.floatDepthwise(l, input: x[0], output: y.id), y)
+        })
+    }
+
+    /// GELU (an int8 table, or the exact erf form in float), in place.
+    mutating func gelu(_ layer: MixedLayer<Int8Lookup, Void>, _ x: ArenaTensor, _ name: String) -> ArenaTensor {
+        emit(layer, [x], name, height: x.height, width: x.width, channels: x.channels, int8: { l, x, p in
+            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels, inPlaceOf: x[0].id)
+            return (.lookup(l, input: x[0].id, count: x[0].count, output: y.id), y)
+        }, float: { _, x, p in
+            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: x[0].channels, inPlaceOf: x[0])
+            return (.floatGELU(input: x[0].id, count: x[0].count, output: y.id), y)
+        })
+    }
+
+    /// A residual add, in place of `a`.
+    mutating func add(_ layer: MixedLayer<Int8Add, Void>, _ a: ArenaTensor, _ b: ArenaTensor, _ name: String) -> ArenaTensor {
+        emit(layer, [a, b], name, height: a.height, width: a.width, channels: a.channels, int8: { l, x, p in
+            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels, inPlaceOf: x[0].id)
+            return (.add(l, a: x[0].id, b: x[1].id, count: x[0].count, output: y.id), y)
+        }, float: { _, x, p in
+            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: x[0].channels, inPlaceOf: x[0])
+            return (.floatAdd(a: x[0].id, b: x[1].id, count: x[0].count, output: y.id), y)
+        })
+    }
+
+    /// softmax(Q·Kᵀ/√d)·V over `heads` heads.
+    mutating func attention(_ layer: MixedLayer<Int8AttentionCore, Int>, query q: ArenaTensor, key k: ArenaTensor,
+                            value v: ArenaTensor, _ name: String) -> ArenaTensor {
+        emit(layer, [q, k, v], name, height: q.height, width: q.width, channels: q.channels, int8: { core, x, p in
+            let scratch = p.scratch("\(name).scratch", bytesPerWorker: core.scratchBytes)
+            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels)
+            return (.attention(core, query: x[0].id, key: x[1].id, value: x[2].id, queries: x[0].tokens, keys: x[1].tokens,
+                               scratch: scratch, output: y.id), y)
+        }, float: { heads, x, p in
+            let c = x[0].channels
+            let scratch = p.scratch("\(name).scratch", bytesPerWorker: 4 * es_f32_attention_scratch(x[1].tokens, c))
+            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: c)
+            return (.floatAttention(heads: heads, query: x[0].id, key: x[1].id, value: x[2].id, queries: x[0].tokens,
+                                    keys: x[1].tokens, channels: c, scratch: scratch, output: y.id), y)
+        })
+    }
+
+    /// The decoder's fuse and classifier on the stage projections, in bands of `bandRows` rows; the fused band
+    /// is scratch named `fusedName`.
+    mutating func decoderHead(_ layer: MixedLayer<Int8DecoderHead, FloatDecoderHead>, _ projections: [ArenaTensor],
+                              bandRows: Int, fusedName: String, _ name: String) -> ArenaTensor {
+        let (h, w) = (projections[0].height, projections[0].width)
+        let classes: Int, channels: Int
+        switch layer {
+        case .int8(let l): (classes, channels) = (l.classes, l.channels)
+        case .float(let l): (classes, channels) = (l.classes, l.channels)
+        }
+        return emit(layer, projections, name, height: h, width: w, channels: classes, int8: { head, x, p in
+            let band = p.scratch(fusedName, bytesPerWorker: bandRows * w * channels)
+            let y = p.tensor(name, height: h, width: w, channels: classes)
+            return (.decoderHead(head, inputs: x, bandRows: bandRows, scratch: band, output: y), y)
+        }, float: { head, x, p in
+            let band = p.scratch(fusedName, bytesPerWorker: 4 * bandRows * w * channels)
+            let y = p.floatOutput(name, height: h, width: w, channels: classes)
+            return (.floatDecoderHead(head, inputs: x, bandRows: bandRows, scratch: band, output: y), y)
+        })
+    }
+}
+
+/// Each layer kind read in the precision the model file asks for.
+extension Int8ModelReader {
+    func linear(_ name: String, input: String, output: String, inFeatures: Int, outFeatures: Int,
+                hasBias: Bool = true) throws(EdgeSegError) -> MixedLayer<Int8Linear, FloatLinear> {
+        try layer(touching: [input, output], int8: { () throws(EdgeSegError) in
+            try Int8Linear(self, name, input: input, output: output, inFeatures: inFeatures, outFeatures: outFeatures,
+                           hasBias: hasBias)
+        }, float: { () throws(EdgeSegError) in try floatLinear(name, hasBias: hasBias) })
+    }
+
+    func conv(_ name: String, input: String, output: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int,
+              padding: Int) throws(EdgeSegError) -> MixedLayer<Int8Conv2d, FloatConv2d> {
+        try layer(touching: [input, output], int8: { () throws(EdgeSegError) in
+            try Int8Conv2d(self, name, input: input, output: output, inChannels: inChannels, outChannels: outChannels,
+                           kernel: kernel, stride: stride, padding: padding)
+        }, float: { () throws(EdgeSegError) in
+            FloatConv2d(weight: try float32("\(name).weight"), bias: try float32("\(name).bias"), stride: stride, padding: padding)
+        })
+    }
+
+    func layerNorm(_ name: String, input: String, output: String, channels: Int) throws(EdgeSegError)
+        -> MixedLayer<Int8LayerNorm, FloatLayerNorm> {
+        try layer(touching: [input, output], int8: { () throws(EdgeSegError) in
+            try Int8LayerNorm(self, name, output: output, channels: channels)
+        }, float: { () throws(EdgeSegError) in try floatLayerNorm(name) })
+    }
+
+    func depthwise(_ name: String, input: String, output: String, channels: Int) throws(EdgeSegError)
+        -> MixedLayer<Int8DepthwiseConv3x3, FloatDepthwiseConv3x3> {
+        try layer(touching: [input, output], int8: { () throws(EdgeSegError) in
+            try Int8DepthwiseConv3x3(self, name, input: input, output: output, channels: channels)
+        }, float: { () throws(EdgeSegError) in
+            FloatDepthwiseConv3x3(weight: try float32("\(name).weight"), bias: try float32("\(name).bias"))
+        })
+    }
+
+    func gelu(_ name: String, input: String, output: String) throws(EdgeSegError) -> MixedLayer<Int8Lookup, Void> {
+        try layer(touching: [input, output], int8: { () throws(EdgeSegError) in try Int8Lookup(self, name) },
+                  float: { () throws(EdgeSegError) in () })
+    }
+
+    func add(_ name: String, _ a: String, _ b: String, output: String) throws(EdgeSegError) -> MixedLayer<Int8Add, Void> {
+        try layer(touching: [a, b, output], int8: { () throws(EdgeSegError) in try Int8Add(self, name, output: output) },
+                  float: { () throws(EdgeSegError) in () })
+    }
+}
