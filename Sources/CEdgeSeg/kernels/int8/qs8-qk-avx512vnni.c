@@ -5,16 +5,24 @@
 #include "es_int8_dispatch.h"
 #include "qs8-bcast-gemm-avx512vnni.h"
 
-// Key j's channels p0 + 4g .. p0 + 4g + 3 as pack[g][j][0..3].
+// Key j's channels p0 + 4g .. p0 + 4g + 3 as pack[g][j][0..3]: sixteen keys' four bytes by one gather per full
+// group (keys past ncols zero); the last group, if partial, byte by byte.
 ES_AVX512VNNI static void pack_keys(const int8_t *k, size_t k_stride, size_t j0, size_t ncols, size_t p0, size_t len,
                                     size_t width, int8_t *pack) {
-    size_t groups = (len + 3) / 4;
-    memset(pack, 0, groups * width * 4);
-    for (size_t j = 0; j < ncols; j++) {
-        const int8_t *row = k + (j0 + j) * k_stride + p0;
-        size_t g = 0;
-        for (; 4 * g + 4 <= len; g++) memcpy(pack + (g * width + j) * 4, row + 4 * g, 4);
-        if (4 * g < len) memcpy(pack + (g * width + j) * 4, row + 4 * g, len - 4 * g);
+    size_t full = len / 4, groups = (len + 3) / 4;
+    const int8_t *base = k + j0 * k_stride + p0;
+    const __m512i rows = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                            _mm512_set1_epi32((int32_t)k_stride));
+    for (size_t j = 0; j < width; j += 16) {
+        __mmask16 keys = j < ncols ? es_mask16(ncols - j) : 0;
+        const int8_t *first = j < ncols ? base + j * k_stride : base;  // no key there: nothing is read
+        for (size_t g = 0; g < full; g++)
+            _mm512_store_si512(pack + (g * width + j) * 4,
+                               _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), keys, rows, first + 4 * g, 1));
+    }
+    if (full < groups) {
+        memset(pack + full * width * 4, 0, width * 4);
+        for (size_t j = 0; j < ncols; j++) memcpy(pack + (full * width + j) * 4, base + j * k_stride + 4 * full, len - 4 * full);
     }
 }
 
