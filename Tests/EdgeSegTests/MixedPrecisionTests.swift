@@ -110,6 +110,19 @@ import Testing
         #expect(allocation_count() == 0)
     }
 
+    /// Float layers split by rows over the threads give the one-thread bits.
+    @Test func threadsDoNotChangeTheBits() throws {
+        let model = try Int8SegFormer(path: try Self.everyLayer.get().path)
+        let picture = try loadImage(path: Int8ModelTests.image)
+        var logits: [[Int8]] = []
+        for threads in [1, 2, 3] {
+            let session = try Int8Session(model: model, height: 96, width: 128, threads: threads)
+            try session.run(image: picture)
+            logits.append(Array(session.logits.data))
+        }
+        #expect(logits[1] == logits[0] && logits[2] == logits[0])
+    }
+
     /// The plan of a mixed model holds: no two live buffers overlap, kept points take 4 bytes an element.
     @Test func mixedMemoryPlanIsVerified() throws {
         let model = try Int8SegFormer(file: try ModelFile(path: try Self.everyLayer.get().path, expecting: .int8),
@@ -164,6 +177,18 @@ import Testing
         let load = { (kept: Set<String>) throws(EdgeSegError) -> Int8SegFormer in try Int8SegFormer(file: file, keepFloat: kept) }
         let float = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel), decoder: .folded)
         let search = try PrecisionSearch(float: float, dataset: dataset, size: (96, 128), threads: 2)
+        // A limit scores the first images only: the same as a data set of just those.
+        let first = SharedAssets.scratchDirectory("mixed-first")
+        for sub in ["images", "labels"] {
+            try? FileManager.default.createDirectory(atPath: "\(first)/\(sub)", withIntermediateDirectories: true)
+            try? FileManager.default.createSymbolicLink(atPath: "\(first)/\(sub)/\(dataset.samples[0].name).png",
+                                                        withDestinationPath: "\(dir)/\(sub)/\(dataset.samples[0].name).png")
+        }
+        let firstOnly = try PrecisionSearch(float: float, dataset: try LabeledDataset(directory: first), size: (96, 128))
+        let plain = try load([])
+        #expect(try search.score(plain, limit: 1).miou == (try firstOnly.score(plain)).miou)
+        #expect(try search.score(plain, limit: 1).agreement == (try firstOnly.score(plain)).agreement)
+
         let candidates = Array(Self.pointOfEachKind.prefix(4))
         let (base, layers) = try search.sensitivity(candidates: candidates, load: load)
         #expect(Set(layers.map(\.name)) == Set(candidates))

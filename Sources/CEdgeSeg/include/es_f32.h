@@ -9,12 +9,15 @@
 void es_f32_gemm(size_t m, size_t n, size_t k, const float *a, const float *b, const float *bias, float *c);
 
 // Gathers k×k patches of an h×w×c map (stride s, zero padding p) into rows of k*k*c values ordered
-// (ky, kx, channel), one row per output pixel: out is (oh*ow) × (k*k*c). A convolution is then a GEMM.
+// (ky, kx, channel), one row per output pixel of output rows [first_row, first_row + rows) (ow pixels each):
+// out is (rows*ow) × (k*k*c). A convolution is then a GEMM.
 void es_f32_im2col(const float *x, size_t h, size_t w, size_t c, size_t k, size_t s, size_t p,
-                   size_t oh, size_t ow, float *out);
+                   size_t ow, size_t first_row, size_t rows, float *out);
 
-// Depthwise 3×3, stride 1, zero padding 1, on an h×w×c map. weights are 9 × c ((ky, kx) major), bias c.
-void es_f32_dwconv3x3(const float *x, size_t h, size_t w, size_t c, const float *weights, const float *bias, float *y);
+// Depthwise 3×3, stride 1, zero padding 1, on an h×w×c map: output rows [first_row, first_row + rows) into y
+// (their first row at y). weights are 9 × c ((ky, kx) major), bias c.
+void es_f32_dwconv3x3(const float *x, size_t h, size_t w, size_t c, size_t first_row, size_t rows, const float *weights,
+                      const float *bias, float *y);
 
 // LayerNorm over the c channels of each of `rows` rows: y = (x - mean) / sqrt(var + eps) * gamma + beta.
 void es_f32_layernorm(const float *x, size_t rows, size_t c, const float *gamma, const float *beta, float eps, float *y);

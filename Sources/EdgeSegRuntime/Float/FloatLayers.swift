@@ -77,32 +77,30 @@ struct FloatConv2d {
         ((height + 2 * padding - kernel) / stride + 1, (width + 2 * padding - kernel) / stride + 1)
     }
 
-    /// Floats of im2col columns for a height × width input.
-    func columnCount(height: Int, width: Int) -> Int {
-        let (oh, ow) = outputSize(height: height, width: width)
-        return oh * ow * kernel * kernel * inChannels
-    }
+    /// Floats of im2col columns for `rows` output rows of `outputWidth` pixels.
+    func columnCount(rows: Int, outputWidth: Int) -> Int { rows * outputWidth * kernel * kernel * inChannels }
 
     func callAsFunction(_ x: FeatureMap) -> FeatureMap {
         let (oh, ow) = outputSize(height: x.height, width: x.width)
-        var columns = [Float](repeating: 0, count: columnCount(height: x.height, width: x.width))
+        var columns = [Float](repeating: 0, count: columnCount(rows: oh, outputWidth: ow))
         var y = FeatureMap(height: oh, width: ow, channels: linear.outFeatures)
         x.data.withUnsafeBufferPointer { xp in
             columns.withUnsafeMutableBufferPointer { cp in
                 y.data.withUnsafeMutableBufferPointer {
-                    run(xp.baseAddress!, height: x.height, width: x.width, columns: cp.baseAddress!, $0.baseAddress!)
+                    run(xp.baseAddress!, height: x.height, width: x.width, rows: 0..<oh, columns: cp.baseAddress!, $0.baseAddress!)
                 }
             }
         }
         return y
     }
 
-    /// The height × width map x into y, with `columns` (columnCount floats) as scratch.
-    func run(_ x: UnsafePointer<Float>, height: Int, width: Int, columns: UnsafeMutablePointer<Float>,
+    /// Output `rows` of the height × width map x into y (y at the first of them), with `columns`
+    /// (columnCount floats) as scratch.
+    func run(_ x: UnsafePointer<Float>, height: Int, width: Int, rows: Range<Int>, columns: UnsafeMutablePointer<Float>,
              _ y: UnsafeMutablePointer<Float>) {
-        let (oh, ow) = outputSize(height: height, width: width)
-        es_f32_im2col(x, height, width, inChannels, kernel, stride, padding, oh, ow, columns)
-        linear.run(columns, rows: oh * ow, y)
+        let ow = outputSize(height: height, width: width).width
+        es_f32_im2col(x, height, width, inChannels, kernel, stride, padding, ow, rows.lowerBound, rows.count, columns)
+        linear.run(columns, rows: rows.count * ow, y)
     }
 }
 
@@ -121,14 +119,17 @@ struct FloatDepthwiseConv3x3 {
     func callAsFunction(_ x: [Float], height: Int, width: Int) -> [Float] {
         var y = [Float](repeating: 0, count: x.count)
         x.withUnsafeBufferPointer { xp in
-            y.withUnsafeMutableBufferPointer { run(xp.baseAddress!, height: height, width: width, $0.baseAddress!) }
+            y.withUnsafeMutableBufferPointer { run(xp.baseAddress!, height: height, width: width, rows: 0..<height, $0.baseAddress!) }
         }
         return y
     }
 
-    func run(_ x: UnsafePointer<Float>, height: Int, width: Int, _ y: UnsafeMutablePointer<Float>) {
+    /// Output `rows` of the height × width map x into y (y at the first of them).
+    func run(_ x: UnsafePointer<Float>, height: Int, width: Int, rows: Range<Int>, _ y: UnsafeMutablePointer<Float>) {
         weight.withUnsafeBufferPointer { wp in
-            bias.withUnsafeBufferPointer { es_f32_dwconv3x3(x, height, width, channels, wp.baseAddress, $0.baseAddress, y) }
+            bias.withUnsafeBufferPointer {
+                es_f32_dwconv3x3(x, height, width, channels, rows.lowerBound, rows.count, wp.baseAddress, $0.baseAddress, y)
+            }
         }
     }
 }

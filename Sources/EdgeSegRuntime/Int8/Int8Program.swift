@@ -28,7 +28,8 @@ enum Int8Op {
     case add(Int8Add, a: Int, b: Int, count: Int, output: Int)
     case attention(Int8AttentionCore, query: Int, key: Int, value: Int, queries: Int, keys: Int, scratch: Int, output: Int)
     case decoderHead(Int8DecoderHead, inputs: [ArenaTensor], bandRows: Int, scratch: Int, output: ArenaTensor)
-    case floatConv(FloatConv2d, input: ArenaTensor, scratch: Int, output: Int)
+    /// Bands of `bandRows` output rows, each with its own im2col columns in the scratch.
+    case floatConv(FloatConv2d, input: ArenaTensor, bandRows: Int, scratch: Int, output: ArenaTensor)
     case floatLinear(FloatLinear, input: Int, rows: Int, output: Int)
     case floatLayerNorm(FloatLayerNorm, input: Int, rows: Int, output: Int)
     case floatDepthwise(FloatDepthwiseConv3x3, input: ArenaTensor, output: Int)
@@ -44,10 +45,11 @@ enum Int8Op {
     /// The buffer the op writes (its activation point, when it has one).
     var output: Int {
         switch self {
-        case .quantizeInput(let y), .decoderHead(_, _, _, _, let y), .floatDecoderHead(_, _, _, _, let y): y.id
+        case .quantizeInput(let y), .decoderHead(_, _, _, _, let y), .floatDecoderHead(_, _, _, _, let y),
+             .floatConv(_, _, _, _, let y): y.id
         case .conv(_, _, _, let y), .linear(_, _, _, let y), .layerNorm(_, _, _, let y), .depthwise(_, _, let y),
              .lookup(_, _, _, let y), .add(_, _, _, _, let y), .attention(_, _, _, _, _, _, _, let y),
-             .floatConv(_, _, _, let y), .floatLinear(_, _, _, let y), .floatLayerNorm(_, _, _, let y),
+             .floatLinear(_, _, _, let y), .floatLayerNorm(_, _, _, let y),
              .floatDepthwise(_, _, let y), .floatGELU(_, _, let y), .floatAdd(_, _, _, let y),
              .floatAttention(_, _, _, _, _, _, _, _, let y), .dequantize(_, _, _, let y), .quantize(_, _, _, let y): y
         }

@@ -205,20 +205,20 @@ public final class Int8Session {
         case .depthwise(_, let x, _):
             work = .op(i)
             splitRows(x.height)
-        case .decoderHead(_, _, let bandRows, _, let y), .floatDecoderHead(_, _, let bandRows, _, let y):
+        case .decoderHead(_, _, let bandRows, _, let y), .floatDecoderHead(_, _, let bandRows, _, let y),
+             .floatConv(_, _, let bandRows, _, let y):
             work = .op(i)
             chunk = bandRows
             dispatch(units: (y.height + bandRows - 1) / bandRows)
         case .linear(_, _, let rows, _), .layerNorm(_, _, let rows, _), .floatLinear(_, _, let rows, _),
-             .floatLayerNorm(_, _, let rows, _):
+             .floatLayerNorm(_, _, let rows, _), .floatAttention(_, _, _, _, let rows, _, _, _, _):
             parallel(op: i, items: rows, minimumChunk: 16)
         case .lookup(_, _, let count, _), .add(_, _, _, let count, _), .floatGELU(_, let count, _),
              .floatAdd(_, _, let count, _), .dequantize(_, _, let count, _), .quantize(_, _, let count, _):
             parallel(op: i, items: count, minimumChunk: 4096)
-        case .floatConv, .floatDepthwise, .floatAttention:
-            work = .op(i)   // whole-map float kernels: one unit
-            chunk = 1
-            dispatch(units: 1)
+        case .floatDepthwise(_, let x, _):
+            work = .op(i)
+            splitRows(x.height)
         case .attention(let core, _, _, _, let n, _, _, _):
             work = .op(i)
             chunk = 1
@@ -309,12 +309,16 @@ public final class Int8Session {
             es_f32_dequantize_qs8(min(chunk, count - first), tensor(x) + first, Float(p.scale), p.zeroPoint, floats(y) + first)
         case .quantize(let p, let x, let count, let y):
             es_f32_quantize_qs8(min(chunk, count - first), floats(x) + first, 1 / p.scale, p.zeroPoint, tensor(y) + first)
-        case .floatConv(let layer, let x, let scratch, let y):
-            layer.run(floats(x.id), height: x.height, width: x.width, columns: floats(scratch), floats(y))
+        case .floatConv(let layer, let x, let bandRows, let scratch, let y):
+            let columns = layer.columnCount(rows: bandRows, outputWidth: y.width)
+            layer.run(floats(x.id), height: x.height, width: x.width, rows: first..<min(first + bandRows, y.height),
+                      columns: floats(scratch) + worker * columns, floats(y.id) + first * y.width * y.channels)
         case .floatDepthwise(let layer, let x, let y):
-            layer.run(floats(x.id), height: x.height, width: x.width, floats(y))
+            layer.run(floats(x.id), height: x.height, width: x.width, rows: first..<min(first + chunk, x.height),
+                      floats(y) + first * x.width * x.channels)
         case .floatAttention(let heads, let q, let k, let v, let n, let m, let c, let scratch, let y):
-            es_f32_attention(floats(q), floats(k), floats(v), n, m, c, heads, floats(scratch), floats(y))
+            es_f32_attention(floats(q) + first * c, floats(k), floats(v), min(chunk, n - first), m, c, heads,
+                             floats(scratch) + worker * es_f32_attention_scratch(m, c), floats(y) + first * c)
         case .floatDecoderHead(let head, let inputs, let bandRows, let scratch, let y):
             head.run(band: u, bandRows: bandRows, inputs, { UnsafePointer(self.floats($0)) }, y, floats(y.id),
                      scratch: floats(scratch) + worker * bandRows * y.width * head.channels)

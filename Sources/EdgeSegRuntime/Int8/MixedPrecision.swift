@@ -40,6 +40,9 @@ extension Int8ModelReader {
 /// The decoder's fuse and classifier in float, a band of rows at a time like `Int8DecoderHead`: the bias, plus
 /// every projection upsampled to the band, ReLU, then the classifier.
 struct FloatDecoderHead {
+    /// Output pixels per band of the float decoder head and the float convolutions (as `Int8DecoderHead`).
+    static let bandPixels = Int8DecoderHead.bandPixels
+
     let bias: [Float]
     let classifier: FloatLinear
 
@@ -147,8 +150,9 @@ extension Int8Program {
             return (.conv(l, input: x[0], scratch: scratch, output: y.id), y)
         }, float: { l, x, p in
             let y = p.floatOutput(name, height: size.height, width: size.width, channels: out)
-            let scratch = p.scratch("\(name).columns", bytesPerWorker: 4 * l.columnCount(height: x[0].height, width: x[0].width))
-            return (.floatConv(l, input: x[0], scratch: scratch, output: y.id), y)
+            let bandRows = min(size.height, max(1, FloatDecoderHead.bandPixels / size.width))
+            let scratch = p.scratch("\(name).columns", bytesPerWorker: 4 * l.columnCount(rows: bandRows, outputWidth: size.width))
+            return (.floatConv(l, input: x[0], bandRows: bandRows, scratch: scratch, output: y), y)
         })
     }
 

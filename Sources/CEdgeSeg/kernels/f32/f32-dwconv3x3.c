@@ -1,10 +1,11 @@
 #include "es_f32.h"
 
 // Channels are innermost, so each tap is a contiguous c-wide multiply-add the compiler vectorises.
-void es_f32_dwconv3x3(const float *x, size_t h, size_t w, size_t c, const float *weights, const float *bias, float *y) {
-    for (size_t oy = 0; oy < h; oy++) {
+void es_f32_dwconv3x3(const float *x, size_t h, size_t w, size_t c, size_t first_row, size_t rows, const float *weights,
+                      const float *bias, float *y) {
+    for (size_t oy = first_row; oy < first_row + rows; oy++) {
         for (size_t ox = 0; ox < w; ox++) {
-            float *out = y + (oy * w + ox) * c;
+            float *out = y + ((oy - first_row) * w + ox) * c;
             for (size_t ch = 0; ch < c; ch++) out[ch] = bias[ch];
             for (size_t ky = 0; ky < 3; ky++) {
                 const long iy = (long)oy + (long)ky - 1;
