@@ -31,14 +31,30 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Write report.json, report.md and report.html into this folder.")
     var report: String?
 
+    @Flag(help: "Also measure each layer's sensitivity: the mIoU and agreement when only that activation point is kept in float (sensitivity.md and .json in the report folder).")
+    var sensitivity = false
+
+    @OptionGroup var sensitivityOptions: SensitivityOptions
+
     func run() throws {
         try reportingErrors { () throws(EdgeSegError) in
             let dataset = try LabeledDataset(directory: data, layout: labelsFormat, ignoreLabel: ignore)
             FileHandle.standardError.write(Data("\(dataset.summary)\n".utf8))
             // The folded decoder reports the int8 decoder's points (per-layer SQNR); its logits meet the same golden tolerance.
-            let floatNetwork = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: floatModel), decoder: .folded)
+            let checkpoint = try loadHuggingFaceCheckpoint(directory: floatModel)
+            let floatNetwork = try FloatSegFormer(checkpoint, decoder: .folded)
             let int8Network = try Int8SegFormer(path: int8Model)
             try compare(float: floatNetwork, int8: int8Network, dataset: dataset, size: size, report: report)
+            if sensitivity {
+                // The int8 model's own scales, so every variant differs from it only in the points kept in float.
+                let s = try sensitivityOptions.run(checkpoint, activations: int8Network.activations, dataset: dataset, size: size)
+                if let report {
+                    let images = min(sensitivityOptions.sensitivityImages ?? dataset.samples.count, dataset.samples.count)
+                    try writeFileAtomically(report + "/sensitivity.md", Array((sensitivityTable(base: s.base, layers: s.layers, images: images) + "\n").utf8))
+                    try writeFileAtomically(report + "/sensitivity.json", Array(try sensitivityJSON(base: s.base, layers: s.layers).serialized().utf8))
+                    print("wrote \(report)/sensitivity.md and sensitivity.json")
+                }
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ struct QuantizeCommand: ParsableCommand {
         discussion: "Names as in `edgeseg eval`'s per-layer table, e.g. stage1.block1.gelu."))
     var keepFloat: [String] = []
 
-    @Flag(help: "Keep the fewest layers in float that bring the int8 mIoU on --data within --max-drop of fp32 (by per-layer sensitivity).")
+    @Flag(help: "Keep layers in float, most helpful first by per-layer sensitivity and only those that raise the mIoU, until the int8 mIoU on --data is within --max-drop of fp32.")
     var autoPrecision = false
 
     @Option(help: "For --auto-precision: the largest mIoU drop from fp32 allowed, in points.")
