@@ -69,4 +69,21 @@ import Testing
         }
         Self.expectPackedMatchesScalar(problems, "model shapes")
     }
+
+    /// Realistic requantization (multipliers 2^-16 to 0.2, so every shift is 33 or more and whole blocks of
+    /// channels take AVX-512's 32-bit rounding) on SegFormer's shapes, outputs mostly inside the int8 range.
+    @Test func packedGemmMatchesScalarWithLargeShifts() {
+        var rng = SeededGenerator(seed: 0x33F7)
+        var problems: [Int8SimdKernelTests.Problem] = []
+        for (m, k, n) in [(67, 32, 32), (33, 32, 128), (41, 128, 32), (19, 64, 256), (9, 160, 640), (3, 1024, 256)] {
+            let zy = Int32.random(in: -128...127, using: &rng)
+            problems.append(Int8SimdKernelTests.Problem(
+                m: m, n: n, k: k, a: Int8Test.codes(m * k, &rng), aStride: k,
+                aZeroPoint: Int32.random(in: -128...127, using: &rng), w: Int8Test.codes(n * k, &rng),
+                bias: (0..<n).map { _ in Int32.random(in: -(1 << 16)...(1 << 16), using: &rng) },
+                requant: (0..<n).map { _ in Int8Test.requant(Int8Test.scale(0x1p-16 / Double(k), 0.2 / Double(k), &rng)) },
+                out: es_qs8_out(zero_point: zy, min: Bool.random(using: &rng) ? zy : -128, max: 127), yStride: n))
+        }
+        Self.expectPackedMatchesScalar(problems, "large shifts")
+    }
 }

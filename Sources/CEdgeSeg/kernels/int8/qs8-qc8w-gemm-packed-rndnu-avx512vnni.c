@@ -5,8 +5,10 @@
 // biased (a + 128 = a XOR 0x80) and the bias is corrected at pack time per channel:
 //   Σ (a − z_a)·w = Σ (a + 128)·w − (128 + z_a)·Σ w.
 // All of it is int32 arithmetic modulo 2^32 whose true result fits int32, so it equals the reference's sum.
-// Requantization runs on 16 channels at once in int64 (even and odd lanes by vpmuldq), the reference's exact
-// rounding shift and clamp. Compiled for the baseline x86-64 with AVX-512 enabled per function.
+// Requantization runs on 16 channels at once: the products in int64 (even and odd lanes by vpmuldq), then the
+// reference's exact rounding shift and clamp in int64, or, for a block whose shifts are all 33 or more, in int32
+// lanes from the products' high halves: floor((floor(x / 2^32) + 2^(s−33)) / 2^(s−32)) = floor((x + 2^(s−1)) / 2^s)
+// (QUANTIZATION.md). Compiled for the baseline x86-64 with AVX-512 enabled per function.
 #if defined(__x86_64__)
 #include "es-int8-x86.h"
 #include "es_int8_dispatch.h"
@@ -21,6 +23,9 @@ typedef struct {
     int64_t multiplier[2][LANES / 2];
     int64_t shift[2][LANES / 2];
     int64_t half[2][LANES / 2];  // 2^(shift − 1)
+    int32_t high_half[LANES];    // 2^(shift − 33), channel order
+    int32_t high_shift[LANES];   // shift − 32
+    int32_t high;                // every shift >= 33: the rounding from the products' high halves applies
 } block_head;
 
 static size_t padded_k(size_t k) { return (k + 3) / 4 * 4; }
@@ -37,6 +42,8 @@ void es_qs8_qc8w_gemm_avx512vnni_pack(size_t n, size_t k, const int8_t *w, const
     for (size_t j0 = 0; j0 < n; j0 += LANES) {
         uint8_t *block = (uint8_t *)packed + j0 / LANES * block_bytes(k);
         block_head head;
+        memset(&head, 0, sizeof head);
+        head.high = 1;
         int8_t *wp = (int8_t *)(block + sizeof head);
         memset(wp, 0, LANES * kp);
         for (size_t l = 0; l < LANES; l++) {
@@ -55,6 +62,10 @@ void es_qs8_qc8w_gemm_avx512vnni_pack(size_t n, size_t k, const int8_t *w, const
             head.multiplier[l % 2][l / 2] = rq.multiplier;
             head.shift[l % 2][l / 2] = rq.shift;
             head.half[l % 2][l / 2] = (int64_t)1 << (rq.shift - 1);
+            if (j >= n) rq.shift = 33;  // computes 0 either way
+            head.high &= rq.shift >= 33;
+            head.high_half[l] = rq.shift >= 33 ? (int32_t)1 << (rq.shift - 33) : 0;
+            head.high_shift[l] = rq.shift - 32;
         }
         memcpy(block, &head, sizeof head);
     }
@@ -82,6 +93,18 @@ ES_AVX512VNNI static inline __m128i requantize16(__m512i acc, const block_head *
         r[o] = _mm512_min_epi64(_mm512_max_epi64(q, lo), hi);
     }
     __m512i q = _mm512_mask_shuffle_epi32(r[0], 0xAAAA, r[1], (_MM_PERM_ENUM)0xA0);
+    return _mm512_cvtepi32_epi8(_mm512_add_epi32(q, zero_point));
+}
+
+// requantize16 for a block whose shifts are all >= 33: the products' high halves (floor(x / 2^32)), even channels'
+// moved down beside the odd ones', then the rest of the rounding shift and the clamp in int32 lanes.
+ES_AVX512VNNI static inline __m128i requantize16_high(__m512i acc, const block_head *h, __m512i lo, __m512i hi,
+                                                       __m512i zero_point) {
+    __m512i even = _mm512_mul_epi32(acc, _mm512_loadu_si512(h->multiplier[0]));
+    __m512i odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), _mm512_loadu_si512(h->multiplier[1]));
+    __m512i top = _mm512_mask_mov_epi32(_mm512_srli_epi64(even, 32), 0xAAAA, odd);
+    __m512i q = _mm512_srav_epi32(_mm512_add_epi32(top, _mm512_loadu_si512(h->high_half)), _mm512_loadu_si512(h->high_shift));
+    q = _mm512_min_epi32(_mm512_max_epi32(q, lo), hi);
     return _mm512_cvtepi32_epi8(_mm512_add_epi32(q, zero_point));
 }
 
@@ -115,10 +138,16 @@ ES_AVX512VNNI static inline __attribute__((always_inline)) void tile(
     const __m512i lo = _mm512_set1_epi64((int64_t)out.min - out.zero_point);
     const __m512i hi = _mm512_set1_epi64((int64_t)out.max - out.zero_point);
     const __m512i zero_point = _mm512_set1_epi32(out.zero_point);
+    const __m512i lo32 = _mm512_set1_epi32(out.min - out.zero_point), hi32 = _mm512_set1_epi32(out.max - out.zero_point);
     for (size_t v = 0; v < nv; v++) {
         __mmask16 mask = es_mask16(ncols - LANES * v);
-        for (size_t r = 0; r < mr; r++)
-            _mm_mask_storeu_epi8(y + r * y_stride + LANES * v, mask, requantize16(acc[r][v], head[v], lo, hi, zero_point));
+        if (head[v]->high) {
+            for (size_t r = 0; r < mr; r++)
+                _mm_mask_storeu_epi8(y + r * y_stride + LANES * v, mask, requantize16_high(acc[r][v], head[v], lo32, hi32, zero_point));
+        } else {
+            for (size_t r = 0; r < mr; r++)
+                _mm_mask_storeu_epi8(y + r * y_stride + LANES * v, mask, requantize16(acc[r][v], head[v], lo, hi, zero_point));
+        }
     }
 }
 
