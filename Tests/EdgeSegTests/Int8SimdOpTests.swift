@@ -99,6 +99,12 @@ import Testing
         }
     }
 
+    /// Per-channel requantization as real layers have it, every shift 33 or more (AVX-512 then rounds in int32
+    /// lanes): multipliers 2^-20 to 0.2.
+    static func largeShiftRequants(_ count: Int, _ rng: inout SeededGenerator) -> [es_requant] {
+        (0..<count).map { _ in Int8Test.requant(Int8Test.scale(0x1p-20, 0.2, &rng)) }
+    }
+
     /// An output range: full, or a ReLU clamp from the zero point up.
     static func outputRange(_ rng: inout SeededGenerator) -> es_qs8_out {
         let zy = Int32.random(in: -128...127, using: &rng)
@@ -119,7 +125,8 @@ import Testing
                         let x = Self.codes(h * w * c, fill, &rng), weights = Self.codes(9 * c, fill, &rng)
                         let zx = Self.zeroPoint(fill != nil, &rng)
                         let bias = Bool.random(using: &rng) ? (0..<c).map { _ in Int32.random(in: -(1 << 24)...(1 << 24), using: &rng) } : nil
-                        let requant = Self.requants(c, &rng), out = Self.outputRange(&rng)
+                        let requant = Bool.random(using: &rng) ? Self.requants(c, &rng) : Self.largeShiftRequants(c, &rng)
+                        let out = Self.outputRange(&rng)
                         var expected = [Int8](repeating: 0, count: h * w * c), got = expected
                         es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_scalar(h, w, c, 0, h, x, zx, weights, bias, requant, out, &expected)
                         let band = Int.random(in: 1...4, using: &rng)

@@ -81,6 +81,20 @@ ES_AVX512 static inline __m512i es_avx512_requantize_epi32(__m512i acc, __m512i 
     return _mm512_inserti64x4(_mm512_castsi256_si512(a), b, 1);
 }
 
+// The reference's es_requantize on sixteen int32 accumulators whose shifts s are all >= 33, without int64
+// rounding: the products' high halves floor(x / 2^32) (multipliers of the even lanes in m_even's even int32 lanes,
+// of the odd lanes in m_odd's), then floor((h + 2^(s−33)) / 2^(s−32)) in int32 lanes (= floor((x + 2^(s−1)) / 2^s),
+// QUANTIZATION.md), clamped to out's range and offset by its zero point. rounding = 2^(s−33), shift = s − 32.
+ES_AVX512 static inline __m512i es_avx512_requantize_high_epi32(__m512i acc, __m512i m_even, __m512i m_odd,
+                                                                __m512i rounding, __m512i shift, es_qs8_out out) {
+    __m512i even = _mm512_mul_epi32(acc, m_even), odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), m_odd);
+    __m512i top = _mm512_mask_mov_epi32(_mm512_srli_epi64(even, 32), 0xAAAA, odd);
+    __m512i q = _mm512_srav_epi32(_mm512_add_epi32(top, rounding), shift);
+    q = _mm512_min_epi32(_mm512_max_epi32(q, _mm512_set1_epi32(out.min - out.zero_point)),
+                         _mm512_set1_epi32(out.max - out.zero_point));
+    return _mm512_add_epi32(q, _mm512_set1_epi32(out.zero_point));
+}
+
 // Masks for the first n (<= 16 or 64) lanes.
 static inline __mmask16 es_mask16(size_t n) { return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1); }
 static inline __mmask64 es_mask64(size_t n) { return n >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1); }

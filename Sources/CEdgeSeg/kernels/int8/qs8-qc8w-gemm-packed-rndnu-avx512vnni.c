@@ -96,18 +96,6 @@ ES_AVX512VNNI static inline __m128i requantize16(__m512i acc, const block_head *
     return _mm512_cvtepi32_epi8(_mm512_add_epi32(q, zero_point));
 }
 
-// requantize16 for a block whose shifts are all >= 33: the products' high halves (floor(x / 2^32)), even channels'
-// moved down beside the odd ones', then the rest of the rounding shift and the clamp in int32 lanes.
-ES_AVX512VNNI static inline __m128i requantize16_high(__m512i acc, const block_head *h, __m512i lo, __m512i hi,
-                                                       __m512i zero_point) {
-    __m512i even = _mm512_mul_epi32(acc, _mm512_loadu_si512(h->multiplier[0]));
-    __m512i odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), _mm512_loadu_si512(h->multiplier[1]));
-    __m512i top = _mm512_mask_mov_epi32(_mm512_srli_epi64(even, 32), 0xAAAA, odd);
-    __m512i q = _mm512_srav_epi32(_mm512_add_epi32(top, _mm512_loadu_si512(h->high_half)), _mm512_loadu_si512(h->high_shift));
-    q = _mm512_min_epi32(_mm512_max_epi32(q, lo), hi);
-    return _mm512_cvtepi32_epi8(_mm512_add_epi32(q, zero_point));
-}
-
 // One tile: rows copied in arows (valid mr), nv blocks of channels from channel j (valid ncols).
 ES_AVX512VNNI static inline __attribute__((always_inline)) void tile(
     size_t nv, size_t k, const int8_t *const rows[MR], uint8_t (*arows)[KC + 64], int copy, const uint8_t *blocks,
@@ -138,12 +126,16 @@ ES_AVX512VNNI static inline __attribute__((always_inline)) void tile(
     const __m512i lo = _mm512_set1_epi64((int64_t)out.min - out.zero_point);
     const __m512i hi = _mm512_set1_epi64((int64_t)out.max - out.zero_point);
     const __m512i zero_point = _mm512_set1_epi32(out.zero_point);
-    const __m512i lo32 = _mm512_set1_epi32(out.min - out.zero_point), hi32 = _mm512_set1_epi32(out.max - out.zero_point);
     for (size_t v = 0; v < nv; v++) {
         __mmask16 mask = es_mask16(ncols - LANES * v);
-        if (head[v]->high) {
-            for (size_t r = 0; r < mr; r++)
-                _mm_mask_storeu_epi8(y + r * y_stride + LANES * v, mask, requantize16_high(acc[r][v], head[v], lo32, hi32, zero_point));
+        const block_head *h = head[v];
+        if (h->high) {
+            for (size_t r = 0; r < mr; r++) {
+                __m512i q = es_avx512_requantize_high_epi32(acc[r][v], _mm512_loadu_si512(h->multiplier[0]),
+                                                            _mm512_loadu_si512(h->multiplier[1]), _mm512_loadu_si512(h->high_half),
+                                                            _mm512_loadu_si512(h->high_shift), out);
+                _mm_mask_storeu_epi8(y + r * y_stride + LANES * v, mask, _mm512_cvtepi32_epi8(q));
+            }
         } else {
             for (size_t r = 0; r < mr; r++)
                 _mm_mask_storeu_epi8(y + r * y_stride + LANES * v, mask, requantize16(acc[r][v], head[v], lo, hi, zero_point));
