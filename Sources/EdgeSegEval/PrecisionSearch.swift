@@ -20,11 +20,14 @@ public struct PrecisionSearch {
         public let agreementGain: Double
     }
 
-    /// One step of `autoPrecision`: the point tried, the score with it kept, and whether it stayed.
+    /// One step of `autoPrecision`: the point tried, the score it gave (with it added, or in the pruning pass
+    /// without it), and whether it stays kept.
     public struct Step: Sendable {
         public let name: String
         public let score: Score
         public let kept: Bool
+        /// False while adding points, true in the pass that drops the superfluous ones.
+        public let pruning: Bool
     }
 
     public let dataset: LabeledDataset
@@ -97,25 +100,40 @@ public struct PrecisionSearch {
     }
 
     /// Keeps points in float, in the order of `ranked` (most helpful first), until the int8 mIoU is at most
-    /// `maxDrop` points below fp32 on the whole data set; a point stays only if it raises the mIoU. Returns the
-    /// points kept, the final score, and every step.
+    /// `maxDrop` points below fp32 on the whole data set; a point stays only if it raises the mIoU. Then, latest
+    /// first, each kept point is dropped again if the target still holds without it, so no point kept is
+    /// superfluous. Returns the points kept, the final score, and every step.
     public func autoPrecision(ranked: [String], maxDrop: Double, load: (Set<String>) throws(EdgeSegError) -> Int8SegFormer,
                               progress: (Step) -> Void = { _ in }) throws(EdgeSegError) -> (kept: [String], score: Score, steps: [Step]) {
         guard let target = float.miou.map({ $0 - maxDrop }) else {
             throw EdgeSegError(.usage, "automatic precision needs labels: \(dataset.directory) has none")
         }
+        func holds(_ s: Score) -> Bool { (s.miou ?? 0) >= target }
         var kept: [String] = [], steps: [Step] = []
         var current = try score(try load([]))
-        for name in ranked where (current.miou ?? 0) < target {
+        func record(_ step: Step) {
+            steps.append(step)
+            progress(step)
+        }
+        for name in ranked where !holds(current) {
             let tried = try score(try load(Set(kept + [name])))
             let better = (tried.miou ?? 0) > (current.miou ?? 0)
             if better {
                 kept.append(name)
                 current = tried
             }
-            let step = Step(name: name, score: tried, kept: better)
-            steps.append(step)
-            progress(step)
+            record(Step(name: name, score: tried, kept: better, pruning: false))
+        }
+        if holds(current) {
+            for name in kept.reversed() where kept.count > 1 {
+                let without = kept.filter { $0 != name }
+                let tried = try score(try load(Set(without)))
+                if holds(tried) {
+                    kept = without
+                    current = tried
+                }
+                record(Step(name: name, score: tried, kept: !holds(tried), pruning: true))
+            }
         }
         return (kept, current, steps)
     }

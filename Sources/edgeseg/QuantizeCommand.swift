@@ -77,7 +77,9 @@ struct QuantizeCommand: ParsableCommand {
         print("fp32 mIoU \(f(floatMIoU)); all-int8 mIoU \(f(try s.search.score(try s.load([])).miou)) on \(dataset.samples.count) images; target: int8 mIoU >= \(f(floatMIoU - maxDrop))")
         let ranked = s.layers.filter { ($0.miouGain ?? 0) > 0 || $0.agreementGain > 0 }.map { $0.name }
         let chosen = try s.search.autoPrecision(ranked: ranked, maxDrop: maxDrop, load: s.load) { step in
-            print("  \(step.kept ? "keep" : "skip") \(step.name): int8 mIoU \(f(step.score.miou)), agreement \(f(step.score.agreement)) %")
+            let verb = step.pruning ? (step.kept ? "needed" : "drop") : (step.kept ? "keep" : "skip")
+            let with = step.pruning ? "without it" : "with it"
+            print("  \(verb) \(step.name): int8 mIoU \(f(step.score.miou)) \(with), agreement \(f(step.score.agreement)) %")
         }
         let drop = floatMIoU - (chosen.score.miou ?? 0)
         print("auto precision: \(chosen.kept.count) layer(s) kept in float: \(chosen.kept.isEmpty ? "none" : chosen.kept.joined(separator: ", "))")

@@ -189,7 +189,7 @@ import Testing
         #expect(try search.score(plain, limit: 1).miou == (try firstOnly.score(plain)).miou)
         #expect(try search.score(plain, limit: 1).agreement == (try firstOnly.score(plain)).agreement)
 
-        let candidates = Array(Self.pointOfEachKind.prefix(4))
+        let candidates = Self.pointOfEachKind
         let (base, layers) = try search.sensitivity(candidates: candidates, load: load)
         #expect(Set(layers.map(\.name)) == Set(candidates))
         for l in layers {
@@ -208,5 +208,18 @@ import Testing
         }
         #expect(unreachable.kept == unreachable.steps.filter(\.kept).map(\.name))
         #expect(try search.score(try load(Set(unreachable.kept))).miou == unreachable.score.miou)
+
+        // A target the points found above reach: it holds at the end, and the pruning pass has checked each
+        // point still kept (the target fails without it).
+        guard unreachable.kept.count >= 2 else { return }
+        let reachable = try search.autoPrecision(ranked: candidates, maxDrop: search.float.miou! - unreachable.score.miou! + 1e-9,
+                                                 load: load)
+        #expect(reachable.score.miou! >= unreachable.score.miou! - 1e-6)
+        #expect(try search.score(try load(Set(reachable.kept))).miou == reachable.score.miou)
+        let pruning = reachable.steps.filter(\.pruning)
+        #expect(pruning.isEmpty || pruning.count == reachable.steps.filter { !$0.pruning && $0.kept }.count)
+        if !pruning.isEmpty {
+            #expect(reachable.kept == pruning.filter(\.kept).map(\.name).reversed())
+        }
     }
 }
