@@ -180,7 +180,7 @@ import Testing
     @Test func classMapMatchesScalar() {
         var rng = SeededGenerator(seed: 0xA59)
         let maps = [(1, 1, 1, 1), (1, 1, 5, 3), (4, 4, 16, 16), (3, 5, 7, 11), (8, 8, 8, 8), (5, 7, 3, 4), (2, 3, 13, 9),
-                    (3, 40, 5, 300)]
+                    (3, 40, 5, 300), (2, 300, 2, 150)]   // the last: wider classes blend each pixel's four taps directly
         let classes = [1, 2, 11, 15, 16, 17, 19, 32, 33, 150, 256]
         for table in [Int8SimdKernelTests.table(ES_INT8_ISA_SCALAR)!] + Self.tables() {
             let name = String(cString: table.name)
