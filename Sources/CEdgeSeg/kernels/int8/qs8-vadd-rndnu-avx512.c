@@ -1,6 +1,9 @@
 // es_qs8_vadd_rndnu_scalar with AVX-512, 16 elements at a time in two halves of eight int64 lanes: the
 // reference's own arithmetic (each code minus its zero point times its multiplier, vpmuldq, summed in int64,
-// |sum| < 2^40), then its rounding shift and clamp; masked loads and stores for the tail.
+// |sum| < 2^40), then its rounding shift and clamp; masked loads and stores for the tail. With a shift s from 17
+// to 40 (any real residual) the same sum goes in int32 lanes: each multiplier split as m = h·2^16 + l (l in
+// [0, 2^16)), H = Σ d·h and L = Σ d·l (|d| <= 255, both below 2^26), and
+// floor((H·2^16 + L + 2^(s−1)) / 2^s) = floor((H + 2^(s−17) + floor(L / 2^16)) / 2^(s−16)).
 #if defined(__x86_64__)
 #include "es-int8-x86.h"
 #include "es_int8_dispatch.h"
@@ -17,6 +20,26 @@ ES_AVX512 void es_qs8_vadd_rndnu_avx512(size_t n, const int8_t *a, const int8_t 
                                         es_qs8_out out, int8_t *y) {
     __m512i za = _mm512_set1_epi64(params.a_zero_point), zb = _mm512_set1_epi64(params.b_zero_point);
     __m512i ma = _mm512_set1_epi64(params.a_multiplier), mb = _mm512_set1_epi64(params.b_multiplier);
+    if (params.shift >= 17 && params.shift <= 40) {
+        const __m512i za32 = _mm512_set1_epi32(params.a_zero_point), zb32 = _mm512_set1_epi32(params.b_zero_point);
+        const __m512i ha = _mm512_set1_epi32(params.a_multiplier >> 16), la = _mm512_set1_epi32(params.a_multiplier & 0xFFFF);
+        const __m512i hb = _mm512_set1_epi32(params.b_multiplier >> 16), lb = _mm512_set1_epi32(params.b_multiplier & 0xFFFF);
+        const __m512i rounding = _mm512_set1_epi32(1 << (params.shift - 17));
+        const __m128i rest = _mm_cvtsi32_si128(params.shift - 16);
+        const __m512i lo = _mm512_set1_epi32(out.min - out.zero_point), hi = _mm512_set1_epi32(out.max - out.zero_point);
+        const __m512i zero_point = _mm512_set1_epi32(out.zero_point);
+        for (size_t i = 0; i < n; i += 16) {
+            __mmask16 mask = es_mask16(n - i);
+            __m512i da = _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, a + i)), za32);
+            __m512i db = _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, b + i)), zb32);
+            __m512i h = _mm512_add_epi32(_mm512_mullo_epi32(da, ha), _mm512_mullo_epi32(db, hb));
+            __m512i l = _mm512_add_epi32(_mm512_mullo_epi32(da, la), _mm512_mullo_epi32(db, lb));
+            __m512i q = _mm512_add_epi32(_mm512_add_epi32(h, rounding), _mm512_srai_epi32(l, 16));
+            q = _mm512_min_epi32(_mm512_max_epi32(_mm512_sra_epi32(q, rest), lo), hi);
+            _mm_mask_storeu_epi8(y + i, mask, _mm512_cvtepi32_epi8(_mm512_add_epi32(q, zero_point)));
+        }
+        return;
+    }
     __m512i shift = _mm512_set1_epi64(params.shift);
     for (size_t i = 0; i < n; i += 16) {
         __mmask16 mask = es_mask16(n - i);
