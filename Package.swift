@@ -42,8 +42,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // The Pi binary's commands (Foundation-free); Boards/build-pi.sh compiles it with Embedded Swift.
-        .executableTarget(name: "edgeseg-device", dependencies: ["EdgeSegRuntime", "EdgeSegCapture", "CEdgeSeg"]),
+        // The Pi binary's commands (Foundation-free); Boards/build-pi.sh compiles it with Embedded Swift. Built here
+        // with the Swift runtime linked in, as on the Pi: no shared Swift libraries mapped at start (3 MB of RSS).
+        .executableTarget(name: "edgeseg-device", dependencies: ["EdgeSegRuntime", "EdgeSegCapture", "CEdgeSeg"],
+                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         // Test support: counts heap allocations (malloc interposed) for the zero-allocation tests.
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(

@@ -23,7 +23,8 @@ import Testing
         var y = [Int8](repeating: 0, count: oh * ow * c)
         maps.withUnsafeBufferPointers { pointers in
             let inputs = sizes.indices.map { i in
-                es_qs8_upsample_input(x: pointers[i], h: sizes[i].0, w: sizes[i].1, zero_point: zeroPoints[i], multiplier: multipliers[i])
+                es_qs8_upsample_input(x: pointers[i], first_row: 0, h: sizes[i].0, w: sizes[i].1, zero_point: zeroPoints[i],
+                                      multiplier: multipliers[i])
             }
             es_qs8_upsample_sum_rndnu_scalar(inputs.count, inputs, oh, ow, c, 0, oh, multipliers, shift, biasQ, out, &y)
             // In bands of 3 rows (as the decoder runs it): the same bytes.

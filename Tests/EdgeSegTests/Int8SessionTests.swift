@@ -47,6 +47,22 @@ import Testing
         #expect(allocation_count() > 0)
     }
 
+    /// The default session's decoder (stage 1 projected band by band inside the head, the fused map in bands)
+    /// gives the bits of the observable one (every projection and the fused map whole), at 1 and 2 threads.
+    @Test func bandedDecoderMatchesWholeMaps() throws {
+        let model = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let picture = try loadImage(path: Self.images[1])
+        let whole = try Int8Session(model: model, height: 96, width: 128, observable: true)
+        try whole.run(image: picture)
+        #expect(whole.memory.names.contains(ActivationPoint.decoderProjection(0)))
+        for threads in [1, 2] {
+            let banded = try Int8Session(model: model, height: 96, width: 128, threads: threads)
+            #expect(!banded.memory.names.contains(ActivationPoint.decoderProjection(0)))
+            try banded.run(image: picture)
+            #expect(Array(banded.logits.data) == Array(whole.logits.data), "\(threads) thread(s)")
+        }
+    }
+
     /// The fused RGB → int8 input gives the bits of preprocess + quantize, and the session the bits of forward,
     /// at 1 and 2 threads.
     @Test func sessionMatchesForward() throws {

@@ -233,14 +233,19 @@ import Testing
                         var expected = [Int8](repeating: 0, count: oh * ow * c), got = expected
                         maps.withUnsafeBufferPointers { pointers in
                             let inputs = sizes.indices.map { i in
-                                es_qs8_upsample_input(x: pointers[i], h: sizes[i].0, w: sizes[i].1, zero_point: zeroPoints[i],
-                                                      multiplier: multipliers[i])
+                                es_qs8_upsample_input(x: pointers[i], first_row: 0, h: sizes[i].0, w: sizes[i].1,
+                                                      zero_point: zeroPoints[i], multiplier: multipliers[i])
                             }
                             es_qs8_upsample_sum_rndnu_scalar(inputs.count, inputs, oh, ow, c, 0, oh, multipliers, shift, biasQ, out,
                                                              &expected)
-                            got.withUnsafeMutableBufferPointer { g in   // in bands of 2 rows, as the decoder runs it
+                            // In bands of 2 rows, as the decoder runs it; the output-sized input given as just the band's
+                            // rows (first_row), as the decoder's fused stage-1 projection is.
+                            got.withUnsafeMutableBufferPointer { g in
                                 for first in stride(from: 0, to: oh, by: 2) {
-                                    table.upsample_sum!(inputs.count, inputs, oh, ow, c, first, min(2, oh - first), multipliers, shift,
+                                    var banded = inputs
+                                    banded[0] = es_qs8_upsample_input(x: pointers[0] + first * ow * c, first_row: first, h: oh, w: ow,
+                                                                      zero_point: zeroPoints[0], multiplier: multipliers[0])
+                                    table.upsample_sum!(banded.count, banded, oh, ow, c, first, min(2, oh - first), multipliers, shift,
                                                         biasQ, out, g.baseAddress! + first * ow * c)
                                 }
                             }

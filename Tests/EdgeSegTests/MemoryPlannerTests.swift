@@ -228,14 +228,16 @@ import Testing
         let activations = whole.names.indices.filter { points.contains(whole.names[$0]) }
         #expect(activations.map { whole.names[$0] } == seen.map(\.0))
         #expect(activations.map { whole.requests[$0].size } == seen.map(\.1))
-        // The default plan runs the decoder head in bands: the fused map exists only as a band per thread.
+        // The default plan runs the decoder head in bands: the fused map and the stage-1 projection exist only
+        // as a band per thread (the band's scratch holds both).
         let memory = try int8.memoryPlan(height: 70, width: 90)
         let (plan, requests, names) = (memory.plan, memory.requests, memory.names)
         try verify(plan, requests)
         #expect(!names.contains(ActivationPoint.decoderFused))
+        #expect(!names.contains(ActivationPoint.decoderProjection(0)) && names.contains(ActivationPoint.decoderProjection(1)))
         let band = requests[try #require(names.firstIndex(of: "\(ActivationPoint.decoderFused).band"))]
         let logitsWidth = 23   // 90 / 4, rounded up by the 7×7 stride-4 patch embedding
-        #expect(band.size == max(1, 1024 / logitsWidth) * logitsWidth * checkpoint.config.decoderHiddenSize)
+        #expect(band.size == 2 * max(1, 1024 / logitsWidth) * logitsWidth * checkpoint.config.decoderHiddenSize)
         #expect(try whole.requests[#require(whole.names.firstIndex(of: ActivationPoint.decoderFused))].size
                 == 18 * logitsWidth * checkpoint.config.decoderHiddenSize)
 

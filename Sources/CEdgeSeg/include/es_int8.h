@@ -162,9 +162,11 @@ void es_qs8_ibilinear_nhwc_scalar(size_t in_h, size_t in_w, size_t c, const int8
 // ---- Decoder head (folded) -----------------------------------------------------------------------
 
 // One input of es_qs8_upsample_sum: an h×w×c int8 map with its zero point and its multiplier (the ratio
-// of its scale to the output's, times 2^shift, all inputs sharing one shift).
+// of its scale to the output's, times 2^shift, all inputs sharing one shift). x holds the map from row
+// first_row on (0 for a whole map; a band when the map has the output's size, whose rows map one to one).
 typedef struct {
     const int8_t *x;
+    size_t first_row;
     size_t h, w;
     int32_t zero_point;
     int32_t multiplier;

@@ -33,9 +33,16 @@ struct Int8Decoder {
 
     /// Appends the head on the stage outputs; returns the logits at the first stage's size. `wholeFusedMap`
     /// runs the fuse as one band, so the fused map exists whole (named as its activation point) for observers.
+    /// Otherwise an integer head projects stage 1 itself, band by band (stage 1 is at the head's size, so a
+    /// band needs only its own rows): the stage-1 projection, the decoder's largest map, never exists whole.
     func emit(_ stages: [ArenaTensor], wholeFusedMap: Bool, into p: inout Int8Program) -> ArenaTensor {
-        var projected: [ArenaTensor] = []
-        for (s, stage) in stages.enumerated() {
+        var head = head, projected: [ArenaTensor] = []
+        if !wholeFusedMap, case .int8(var h) = head, case .int8(let first) = projections[0] {
+            h.firstProjection = first
+            head = .int8(h)
+            projected.append(stages[0])
+        }
+        for (s, stage) in stages.enumerated() where s >= projected.count {
             projected.append(p.linear(projections[s], stage, ActivationPoint.decoderProjection(s)))
         }
         let (h, w) = (stages[0].height, stages[0].width)
@@ -58,20 +65,32 @@ struct Int8DecoderHead {
     let zeroPoints: [Int32]
     let fused: es_qs8_out
     let classifier: Int8Linear
+    /// Set when the head projects stage 1 itself (its first input is then stage 1's output, not its projection).
+    var firstProjection: Int8Linear?
 
     var channels: Int { bias.count }
     var classes: Int { classifier.outFeatures }
 
-    /// Band `band` of `bandRows` rows of the logits from the projections `inputs` (inputs[i] at x(i)), the fused
-    /// band in `scratch`.
+    /// One thread's scratch: the fused band, and the band of the stage-1 projection when the head makes it.
+    func scratchBytes(bandRows: Int, width: Int) -> Int { bandRows * width * channels * (firstProjection == nil ? 1 : 2) }
+
+    /// Band `band` of `bandRows` rows of the logits from the projections `inputs` (inputs[i] at x(i)), with
+    /// `scratch` (scratchBytes).
     func run(band: Int, bandRows: Int, _ inputs: [ArenaTensor], _ x: (Int) -> UnsafePointer<Int8>, _ logits: ArenaTensor,
              _ y: UnsafeMutablePointer<Int8>, scratch: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
         let first = band * bandRows, rows = min(bandRows, logits.height - first), w = logits.width
+        let projectedBand = scratch + bandRows * w * channels
+        if let firstProjection {
+            firstProjection.run(x(inputs[0].id) + first * w * firstProjection.inFeatures, rows: rows * w, projectedBand, kernels)
+        }
         // The kernel's input descriptors on the stack: no allocation per frame.
         withUnsafeTemporaryAllocation(of: es_qs8_upsample_input.self, capacity: inputs.count) { descriptors in
             for (i, input) in inputs.enumerated() {
-                descriptors[i] = es_qs8_upsample_input(x: x(input.id), h: input.height, w: input.width,
-                                                       zero_point: zeroPoints[i], multiplier: multipliers[i])
+                descriptors[i] = i == 0 && firstProjection != nil
+                    ? es_qs8_upsample_input(x: projectedBand, first_row: first, h: logits.height, w: w, zero_point: zeroPoints[i],
+                                            multiplier: multipliers[i])
+                    : es_qs8_upsample_input(x: x(input.id), first_row: 0, h: input.height, w: input.width,
+                                            zero_point: zeroPoints[i], multiplier: multipliers[i])
             }
             kernels.upsample_sum!(inputs.count, descriptors.baseAddress, logits.height, w, channels, first, rows,
                                   multipliers.baseAddress, shift, bias.baseAddress, fused, scratch)

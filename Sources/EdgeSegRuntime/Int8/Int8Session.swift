@@ -291,7 +291,7 @@ public final class Int8Session {
                       kernels)
         case .decoderHead(let head, let inputs, let bandRows, let scratch, let y):
             head.run(band: u, bandRows: bandRows, inputs, { UnsafePointer(self.tensor($0)) }, y, tensor(y.id),
-                     scratch: tensor(scratch) + worker * bandRows * y.width * head.channels, kernels.pointee)
+                     scratch: tensor(scratch) + worker * head.scratchBytes(bandRows: bandRows, width: y.width), kernels.pointee)
         case .depthwise(let layer, let x, let y):
             layer.run(tensor(x.id), height: x.height, width: x.width, rows: first..<min(first + chunk, x.height),
                       tensor(y) + first * x.width * layer.channels, kernels.pointee)

@@ -227,7 +227,7 @@ extension Int8Program {
         case .float(let l): (classes, channels) = (l.classes, l.channels)
         }
         return emit(layer, projections, name, height: h, width: w, channels: classes, int8: { head, x, p in
-            let band = p.scratch(fusedName, bytesPerWorker: bandRows * w * channels)
+            let band = p.scratch(fusedName, bytesPerWorker: head.scratchBytes(bandRows: bandRows, width: w))
             let y = p.tensor(name, height: h, width: w, channels: classes)
             return (.decoderHead(head, inputs: x, bandRows: bandRows, scratch: band, output: y), y)
         }, float: { head, x, p in

@@ -47,7 +47,7 @@ ES_AVX512 void es_qs8_upsample_sum_rndnu_avx512(size_t inputs, const es_qs8_upsa
                 int32_t wx[2] = {2048 - tx.frac, tx.frac}, wy[2] = {2048 - ty[i].frac, ty[i].frac};
                 size_t rows[2] = {ty[i].i0, ty[i].i1}, cols[2] = {tx.i0, tx.i1};
                 for (size_t k = 0; k < 4; k++) {
-                    taps[i].corner[k] = p->x + (rows[k / 2] * p->w + cols[k % 2]) * c;
+                    taps[i].corner[k] = p->x + ((rows[k / 2] - p->first_row) * p->w + cols[k % 2]) * c;
                     taps[i].weight[k] = wy[k / 2] * wx[k % 2];
                 }
                 taps[i].offset = 1024 - p->zero_point * (1 << 22);

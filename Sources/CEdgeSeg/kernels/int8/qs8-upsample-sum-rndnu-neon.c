@@ -49,7 +49,7 @@ void es_qs8_upsample_sum_rndnu_neon(size_t inputs, const es_qs8_upsample_input *
                 for (int q = 0; q < 4; q++) acc[q] = vld1q_s64(bias_buf + 2 * q);
                 for (size_t i = 0; i < inputs; i++) {
                     const es_qs8_upsample_input *p = &in[i];
-                    const int8_t *r0 = p->x + ty[i].i0 * p->w * c + c0, *r1 = p->x + ty[i].i1 * p->w * c + c0;
+                    const int8_t *r0 = p->x + (ty[i].i0 - p->first_row) * p->w * c + c0, *r1 = p->x + (ty[i].i1 - p->first_row) * p->w * c + c0;
                     const int16x8_t z = vdupq_n_s16((int16_t)p->zero_point);
                     int16x8_t x00 = load_centered(r0 + tx[i].i0 * c, cn, z), x01 = load_centered(r0 + tx[i].i1 * c, cn, z);
                     int16x8_t x10 = load_centered(r1 + tx[i].i0 * c, cn, z), x11 = load_centered(r1 + tx[i].i1 * c, cn, z);

@@ -15,7 +15,7 @@ void es_qs8_upsample_sum_rndnu_scalar(size_t inputs, const es_qs8_upsample_input
                 for (size_t i = 0; i < inputs; i++) {
                     const es_qs8_upsample_input *p = &in[i];
                     es_tap ty = es_bilinear_tap(oy, p->h, out_h), tx = es_bilinear_tap(ox, p->w, out_w);
-                    const int8_t *r0 = p->x + ty.i0 * p->w * c, *r1 = p->x + ty.i1 * p->w * c;
+                    const int8_t *r0 = p->x + (ty.i0 - p->first_row) * p->w * c, *r1 = p->x + (ty.i1 - p->first_row) * p->w * c;
                     int32_t top = ((int32_t)r0[tx.i0 * c + ch] - p->zero_point) * (2048 - tx.frac) +
                                   ((int32_t)r0[tx.i1 * c + ch] - p->zero_point) * tx.frac;
                     int32_t bottom = ((int32_t)r1[tx.i0 * c + ch] - p->zero_point) * (2048 - tx.frac) +

@@ -275,8 +275,13 @@ static void upsample_case(size_t inputs, size_t out_h, size_t out_w, size_t c, i
     int32_t multipliers[4];
     int32_t shift = extreme ? (uniform(0, 1) ? 1 : 50) : (int32_t)uniform(1, 50);
     for (size_t i = 0; i < inputs; i++) {
+        in[i].first_row = 0;
         in[i].h = (size_t)uniform(1, 9);
         in[i].w = (size_t)uniform(1, 9);
+        if (i == 0 && uniform(0, 1)) {  // at the output's size, like the decoder's stage-1 projection
+            in[i].h = out_h;
+            in[i].w = out_w;
+        }
         int fill = extreme ? (uniform(0, 1) ? -128 : 127) : RANDOM;
         in[i].x = codes(in[i].h * in[i].w * c, fill);
         in[i].zero_point = extreme ? (fill == 127 ? -128 : 127) : (int32_t)uniform(-128, 127);
@@ -294,9 +299,19 @@ static void upsample_case(size_t inputs, size_t out_h, size_t out_w, size_t c, i
     snprintf(params, sizeof params, "inputs %zu out %zux%zu c %zu shift %d", inputs, out_h, out_w, c, shift);
     for (int i = 0; i < isa_count; i++) {
         memset(got, SENTINEL, bytes);
-        for (size_t first = 0; first < out_h; first += 2)  // in bands of 2 rows, as the decoder runs it
-            isas[i]->upsample_sum(inputs, in, out_h, out_w, c, first, out_h - first < 2 ? out_h - first : 2, multipliers,
+        for (size_t first = 0; first < out_h; first += 2) {  // in bands of 2 rows, as the decoder runs it
+            // An output-sized input given as just the band's rows, as the decoder's fused stage-1 projection is.
+            es_qs8_upsample_input banded[4];
+            for (size_t k = 0; k < inputs; k++) {
+                banded[k] = in[k];
+                if (in[k].h == out_h && in[k].w == out_w) {
+                    banded[k].x = in[k].x + first * out_w * c;
+                    banded[k].first_row = first;
+                }
+            }
+            isas[i]->upsample_sum(inputs, banded, out_h, out_w, c, first, out_h - first < 2 ? out_h - first : 2, multipliers,
                                   shift, bias_q, out, got + first * out_w * c);
+        }
         expect_same(got, expected, bytes, 1, i, "upsample_sum", params);
     }
     for (size_t i = 0; i < inputs; i++) free((void *)in[i].x);
