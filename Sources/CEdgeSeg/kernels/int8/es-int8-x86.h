@@ -84,15 +84,16 @@ ES_AVX512 static inline __m512i es_avx512_requantize_epi32(__m512i acc, __m512i 
 // The reference's es_requantize on sixteen int32 accumulators whose shifts s are all >= 33, without int64
 // rounding: the products' high halves floor(x / 2^32) (multipliers of the even lanes in m_even's even int32 lanes,
 // of the odd lanes in m_odd's), then floor((h + 2^(s−33)) / 2^(s−32)) in int32 lanes (= floor((x + 2^(s−1)) / 2^s),
-// QUANTIZATION.md), clamped to out's range and offset by its zero point. rounding = 2^(s−33), shift = s − 32.
+// QUANTIZATION.md), offset by out's zero point. rounding = 2^(s−33), shift = s − 32. The result is clamped to out's
+// range unless that is all of int8: then the caller's saturating narrowing (vpmovsdb) clamps it the same.
 ES_AVX512 static inline __m512i es_avx512_requantize_high_epi32(__m512i acc, __m512i m_even, __m512i m_odd,
                                                                 __m512i rounding, __m512i shift, es_qs8_out out) {
     __m512i even = _mm512_mul_epi32(acc, m_even), odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), m_odd);
     __m512i top = _mm512_mask_mov_epi32(_mm512_srli_epi64(even, 32), 0xAAAA, odd);
-    __m512i q = _mm512_srav_epi32(_mm512_add_epi32(top, rounding), shift);
-    q = _mm512_min_epi32(_mm512_max_epi32(q, _mm512_set1_epi32(out.min - out.zero_point)),
-                         _mm512_set1_epi32(out.max - out.zero_point));
-    return _mm512_add_epi32(q, _mm512_set1_epi32(out.zero_point));
+    __m512i q = _mm512_add_epi32(_mm512_srav_epi32(_mm512_add_epi32(top, rounding), shift), _mm512_set1_epi32(out.zero_point));
+    if (out.min > -128 || out.max < 127)
+        q = _mm512_min_epi32(_mm512_max_epi32(q, _mm512_set1_epi32(out.min)), _mm512_set1_epi32(out.max));
+    return q;
 }
 
 // Masks for the first n (<= 16 or 64) lanes.

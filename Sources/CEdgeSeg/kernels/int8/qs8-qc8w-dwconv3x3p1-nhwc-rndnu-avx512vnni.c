@@ -68,7 +68,7 @@ ES_AVX512VNNI static inline void block(const int8_t *const tap[9], size_t off, s
         a = es_avx512_requantize_epi32(a, _mm512_loadu_si512(bp->multiplier), _mm512_loadu_si512(bp->shift), out);
         b = es_avx512_requantize_epi32(b, _mm512_loadu_si512(bp->multiplier + 16), _mm512_loadu_si512(bp->shift + 16), out);
     }
-    __m256i bytes = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm512_cvtepi32_epi8(a)), _mm512_cvtepi32_epi8(b), 1);
+    __m256i bytes = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm512_cvtsepi32_epi8(a)), _mm512_cvtsepi32_epi8(b), 1);
     _mm256_mask_storeu_epi8(dst, mask, bytes);
 }
 

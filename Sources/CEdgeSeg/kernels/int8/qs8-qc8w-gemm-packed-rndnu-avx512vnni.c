@@ -134,7 +134,7 @@ ES_AVX512VNNI static inline __attribute__((always_inline)) void tile(
                 __m512i q = es_avx512_requantize_high_epi32(acc[r][v], _mm512_loadu_si512(h->multiplier[0]),
                                                             _mm512_loadu_si512(h->multiplier[1]), _mm512_loadu_si512(h->high_half),
                                                             _mm512_loadu_si512(h->high_shift), out);
-                _mm_mask_storeu_epi8(y + r * y_stride + LANES * v, mask, _mm512_cvtepi32_epi8(q));
+                _mm_mask_storeu_epi8(y + r * y_stride + LANES * v, mask, _mm512_cvtsepi32_epi8(q));
             }
         } else {
             for (size_t r = 0; r < mr; r++)
