@@ -147,8 +147,8 @@ struct Int8Lookup {
         table = try r.int8(name, count: 256)
     }
 
-    func run(_ x: UnsafePointer<Int8>, count: Int, _ y: UnsafeMutablePointer<Int8>) {
-        es_qs8_lut_scalar(count, x, table.baseAddress, y)
+    func run(_ x: UnsafePointer<Int8>, count: Int, _ y: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
+        kernels.lut!(count, x, table.baseAddress, y)
     }
 }
 

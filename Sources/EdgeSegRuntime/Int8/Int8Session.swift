@@ -279,7 +279,7 @@ public final class Int8Session {
             let count = min(chunk, rows - first)
             layer.run(tensor(x) + first * layer.channels, rows: count, tensor(y) + first * layer.channels, kernels.pointee)
         case .lookup(let layer, let x, let count, let y):
-            kernels.pointee.lut!(min(chunk, count - first), tensor(x) + first, layer.table.baseAddress, tensor(y) + first)
+            layer.run(tensor(x) + first, count: min(chunk, count - first), tensor(y) + first, kernels.pointee)
         case .add(let layer, let a, let b, let count, let y):
             layer.run(tensor(a) + first, tensor(b) + first, count: min(chunk, count - first), tensor(y) + first, kernels.pointee)
         case .attention(let core, let q, let k, let v, let n, let m, let scratch, let y):
