@@ -47,7 +47,8 @@ struct EvalCommand: ParsableCommand {
             try compare(float: floatNetwork, int8: int8Network, dataset: dataset, size: size, report: report)
             if sensitivity {
                 // The int8 model's own scales, so every variant differs from it only in the points kept in float.
-                let s = try sensitivityOptions.run(checkpoint, activations: int8Network.activations, dataset: dataset, size: size)
+                let prepared = try sensitivityOptions.prepare(checkpoint, activations: int8Network.activations, dataset: dataset, size: size)
+                let s = try sensitivityOptions.measure(prepared.search, points: prepared.points, load: prepared.load)
                 if let report {
                     let images = min(sensitivityOptions.sensitivityImages ?? dataset.samples.count, dataset.samples.count)
                     try writeFileAtomically(report + "/sensitivity.md", Array((sensitivityTable(base: s.base, layers: s.layers, images: images) + "\n").utf8))

@@ -28,10 +28,10 @@ struct SensitivityOptions: ParsableArguments {
         return (file, points)
     }
 
-    /// Runs the fp32 model over `dataset`, then the sensitivity of every point; prints the sorted table.
-    func run(_ checkpoint: FloatCheckpoint, activations: [String: QuantizationParameters], dataset: LabeledDataset,
-             size: ImageSizeArgument?) throws(EdgeSegError)
-        -> (search: PrecisionSearch, base: PrecisionSearch.Score, layers: [PrecisionSearch.Sensitivity], load: (Set<String>) throws(EdgeSegError) -> Int8SegFormer) {
+    /// The search over `dataset`: the candidates' file mapped, the fp32 model run over every image.
+    func prepare(_ checkpoint: FloatCheckpoint, activations: [String: QuantizationParameters], dataset: LabeledDataset,
+                 size: ImageSizeArgument?) throws(EdgeSegError)
+        -> (search: PrecisionSearch, points: [String], load: (Set<String>) throws(EdgeSegError) -> Int8SegFormer) {
         let (file, points) = try candidates(checkpoint, activations: activations)
         let load = { (kept: Set<String>) throws(EdgeSegError) -> Int8SegFormer in try Int8SegFormer(file: file, keepFloat: kept) }
         let floatBar = ProgressBar(label: "fp32", total: Int64(dataset.samples.count), unit: .items("images"))
@@ -40,13 +40,20 @@ struct SensitivityOptions: ParsableArguments {
             floatBar.advance(to: Int64(done))
         }
         floatBar.finish(completed: true)
+        return (search, points, load)
+    }
+
+    /// The sensitivity of every point; prints the sorted table.
+    func measure(_ search: PrecisionSearch, points: [String], load: (Set<String>) throws(EdgeSegError) -> Int8SegFormer)
+        throws(EdgeSegError) -> (base: PrecisionSearch.Score, layers: [PrecisionSearch.Sensitivity]) {
         let bar = ProgressBar(label: "sensitivity", total: Int64(points.count), unit: .items("layers"))
         let (base, layers) = try search.sensitivity(candidates: points, images: sensitivityImages, load: load) { done, _ in
             bar.advance(to: Int64(done))
         }
         bar.finish(completed: true)
-        print(sensitivityTable(base: base, layers: layers, images: min(sensitivityImages ?? dataset.samples.count, dataset.samples.count)))
-        return (search, base, layers, load)
+        let images = min(sensitivityImages ?? search.dataset.samples.count, search.dataset.samples.count)
+        print(sensitivityTable(base: base, layers: layers, images: images))
+        return (base, layers)
     }
 }
 
@@ -54,7 +61,7 @@ struct SensitivityOptions: ParsableArguments {
 func sensitivityTable(base: PrecisionSearch.Score, layers: [PrecisionSearch.Sensitivity], images: Int) -> String {
     func f(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "-" }
     func signed(_ x: Double?) -> String { x.map { String(format: "%+.2f", $0) } ?? "-" }
-    var lines = ["Sensitivity: each layer alone in float, on \(images) images (all-int8: mIoU \(f(base.miou)), agreement \(f(base.agreement)) %):",
+    var lines = ["Sensitivity: each layer alone in float, on \(images) image(s) (all-int8: mIoU \(f(base.miou)), agreement \(f(base.agreement)) %):",
                  "| layer kept in float | mIoU | ΔmIoU | agreement (%) | Δagreement |", "|---|---|---|---|---|"]
     for l in layers {
         lines.append("| \(l.name) | \(f(l.score.miou)) | \(signed(l.miouGain)) | \(f(l.score.agreement)) | \(signed(l.agreementGain)) |")

@@ -71,11 +71,16 @@ struct QuantizeCommand: ParsableCommand {
     /// holds; prints each step, the result and its cost in speed.
     private func chooseFloatLayers(_ checkpoint: FloatCheckpoint, activations: [String: QuantizationParameters],
                                    dataset: LabeledDataset) throws(EdgeSegError) -> [String] {
-        let s = try sensitivity.run(checkpoint, activations: activations, dataset: dataset, size: calibration.size)
+        let s = try sensitivity.prepare(checkpoint, activations: activations, dataset: dataset, size: calibration.size)
         func f(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "-" }
-        let floatMIoU = s.search.float.miou ?? 0
-        print("fp32 mIoU \(f(floatMIoU)); all-int8 mIoU \(f(try s.search.score(try s.load([])).miou)) on \(dataset.samples.count) images; target: int8 mIoU >= \(f(floatMIoU - maxDrop))")
-        let ranked = s.layers.filter { ($0.miouGain ?? 0) > 0 || $0.agreementGain > 0 }.map { $0.name }
+        let floatMIoU = s.search.float.miou ?? 0, allInt8 = try s.search.score(try s.load([])).miou ?? 0
+        print("fp32 mIoU \(f(floatMIoU)); all-int8 mIoU \(f(allInt8)) on \(dataset.samples.count) images; target: int8 mIoU >= \(f(floatMIoU - maxDrop))")
+        guard allInt8 < floatMIoU - maxDrop else {
+            print("auto precision: the all-int8 model meets the target; no layer kept in float")
+            return []
+        }
+        let layers = try sensitivity.measure(s.search, points: s.points, load: s.load).layers
+        let ranked = layers.filter { ($0.miouGain ?? 0) > 0 || $0.agreementGain > 0 }.map { $0.name }
         let chosen = try s.search.autoPrecision(ranked: ranked, maxDrop: maxDrop, load: s.load) { step in
             let verb = step.pruning ? (step.kept ? "needed" : "drop") : (step.kept ? "keep" : "skip")
             let with = step.pruning ? "without it" : "with it"

@@ -222,4 +222,22 @@ import Testing
             #expect(reachable.kept == pruning.filter(\.kept).map(\.name).reversed())
         }
     }
+
+    /// The command line: `quantize --keep-float` records the points and says so; a point that must stay int8 is
+    /// refused with its name; `--auto-precision` needs labeled data.
+    @Test func quantizeCommandKeepsPointsInFloat() throws {
+        let dir = SharedAssets.scratchDirectory("mixed-cli")
+        let calibration = try calibrate(modelDirectory: SharedAssets.camvidModel, imagesDirectory: SharedAssets.path("assets/camvid/calib"),
+                                        method: .minmax, size: ImageSize(height: 64, width: 64))
+        try calibration.save(path: dir + "/scales.json")
+        let base = ["quantize", "--model", SharedAssets.camvidModel, "--scales", dir + "/scales.json", "--output", dir + "/m.edgeseg"]
+        let kept = try runEdgeSeg(base + ["--keep-float", "stage1.block1.gelu", "decoder.fused"])
+        #expect(kept.status == 0, "\(kept.stderr)")
+        #expect(kept.stdout.contains("kept in float: stage1.block1.gelu, decoder.fused"), "\(kept.stdout)")
+        #expect(try Int8SegFormer(path: dir + "/m.edgeseg").keepFloat == ["stage1.block1.gelu", "decoder.fused"])
+        let refused = try runEdgeSeg(base + ["--keep-float", "logits"])
+        #expect(refused.status == 1 && refused.stderr.contains("logits is always int8"), "\(refused.stderr)")
+        let noData = try runEdgeSeg(base + ["--auto-precision"])
+        #expect(noData.status != 0 && noData.stderr.contains("--auto-precision needs --data"), "\(noData.stderr)")
+    }
 }
