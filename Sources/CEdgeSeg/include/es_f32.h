@@ -56,6 +56,17 @@ void es_f32_upsample_add_rows(const float *x, size_t h, size_t w, size_t c, size
 void es_f32_dequantize_qs8(size_t count, const int8_t *x, float scale, int32_t zero_point, float *y);
 void es_f32_quantize_qs8(size_t count, const float *x, double inverse_scale, int32_t zero_point, int8_t *y);
 
+// The fp32 model's input from an h×w RGB picture: preprocess()'s bits (resize, then (v/255 − mean)/std per
+// channel), output rows [first_row, first_row + rows) of oh×ow×3 (channels last) into y (their first row at y).
+void es_f32_normalize_rgb8(const uint8_t *rgb, size_t h, size_t w, size_t oh, size_t ow, size_t first_row, size_t rows,
+                           const float mean[3], const float std[3], float *y);
+
+// The class map of float logits (h×w×c) at oh×ow: each output pixel's c logits bilinearly interpolated (as
+// es_f32_resize_bilinear) and the first largest taken (as es_f32_argmax); output rows [first_row,
+// first_row + rows) into labels (their first row at labels).
+void es_f32_bilinear_argmax(const float *x, size_t h, size_t w, size_t c, size_t oh, size_t ow, size_t first_row, size_t rows,
+                            unsigned char *labels);
+
 // Per-pixel argmax over c channels of an n×c map (first maximum wins, as torch.argmax).
 void es_f32_argmax(const float *x, size_t n, size_t c, unsigned char *labels);
 

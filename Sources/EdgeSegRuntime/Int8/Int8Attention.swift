@@ -13,6 +13,23 @@ struct Int8EfficientAttention {
     let core: MixedLayer<Int8AttentionCore, Int>
     let output: MixedLayer<Int8Linear, FloatLinear>
 
+    /// Appends the attention of the normalised map `x`; returns the attention output.
+    func emit(_ x: ArenaTensor, into p: inout Int8Program) -> ArenaTensor {
+        func point(_ b: ActivationPoint.Block) -> String { ActivationPoint.block(stage, index, b) }
+        let q = p.linear(query, x, point(.query))
+        var keysIn = x
+        if let reduction {
+            keysIn = p.layerNorm(reduction.norm, p.conv(reduction.conv, x, point(.reduction)), point(.reductionNorm))
+        }
+        let k = p.linear(key, keysIn, point(.key))
+        let v = p.linear(value, keysIn, point(.value))
+        let context = p.attention(core, query: q, key: k, value: v, point(.context))
+        return p.linear(output, context, point(.attentionOutput))
+    }
+}
+
+extension Int8EfficientAttention {
+    /// Read from an int8 model file, each layer in the precision the file asks for.
     init(_ r: Int8ModelReader, block p: String, stage s: Int, index b: Int, config c: SegFormerConfig) throws(EdgeSegError) {
         let ch = c.hiddenSizes[s], sr = c.srRatios[s], heads = c.numAttentionHeads[s]
         func point(_ x: ActivationPoint.Block) -> String { ActivationPoint.block(s, b, x) }
@@ -38,20 +55,6 @@ struct Int8EfficientAttention {
         }, float: { () throws(EdgeSegError) in heads })
         output = try r.linear("\(p).attention.output.dense", input: point(.context), output: point(.attentionOutput),
                               inFeatures: ch, outFeatures: ch)
-    }
-
-    /// Appends the attention of the normalised map `x`; returns the attention output.
-    func emit(_ x: ArenaTensor, into p: inout Int8Program) -> ArenaTensor {
-        func point(_ b: ActivationPoint.Block) -> String { ActivationPoint.block(stage, index, b) }
-        let q = p.linear(query, x, point(.query))
-        var keysIn = x
-        if let reduction {
-            keysIn = p.layerNorm(reduction.norm, p.conv(reduction.conv, x, point(.reduction)), point(.reductionNorm))
-        }
-        let k = p.linear(key, keysIn, point(.key))
-        let v = p.linear(value, keysIn, point(.value))
-        let context = p.attention(core, query: q, key: k, value: v, point(.context))
-        return p.linear(output, context, point(.attentionOutput))
     }
 }
 

@@ -7,6 +7,29 @@ struct Int8Decoder {
     let projections: [MixedLayer<Int8Linear, FloatLinear>]
     let head: MixedLayer<Int8DecoderHead, FloatDecoderHead>
 
+    /// Appends the head on the stage outputs; returns the logits at the first stage's size. `wholeFusedMap`
+    /// runs the fuse as one band, so the fused map exists whole (named as its activation point) for observers.
+    /// Otherwise an integer head projects stage 1 itself, band by band (stage 1 is at the head's size, so a
+    /// band needs only its own rows): the stage-1 projection, the decoder's largest map, never exists whole.
+    func emit(_ stages: [ArenaTensor], wholeFusedMap: Bool, into p: inout Int8Program) -> ArenaTensor {
+        var head = head, projected: [ArenaTensor] = []
+        if !wholeFusedMap, case .int8(var h) = head, case .int8(let first) = projections[0] {
+            h.firstProjection = first
+            head = .int8(h)
+            projected.append(stages[0])
+        }
+        for (s, stage) in stages.enumerated() where s >= projected.count {
+            projected.append(p.linear(projections[s], stage, ActivationPoint.decoderProjection(s)))
+        }
+        let (h, w) = (stages[0].height, stages[0].width)
+        return p.decoderHead(head, projected, bandRows: wholeFusedMap ? h : max(1, Int8DecoderHead.bandPixels / w),
+                             fusedName: wholeFusedMap ? ActivationPoint.decoderFused : "\(ActivationPoint.decoderFused).band",
+                             ActivationPoint.logits)
+    }
+}
+
+extension Int8Decoder {
+    /// Read from an int8 model file, each layer in the precision the file asks for.
     init(_ r: Int8ModelReader, config c: SegFormerConfig) throws(EdgeSegError) {
         let d = c.decoderHiddenSize
         var projections: [MixedLayer<Int8Linear, FloatLinear>] = []
@@ -29,26 +52,6 @@ struct Int8Decoder {
         }, float: { () throws(EdgeSegError) in
             FloatDecoderHead(bias: try r.float32("decode_head.fuse.bias").data, classifier: try r.floatLinear("decode_head.classifier"))
         })
-    }
-
-    /// Appends the head on the stage outputs; returns the logits at the first stage's size. `wholeFusedMap`
-    /// runs the fuse as one band, so the fused map exists whole (named as its activation point) for observers.
-    /// Otherwise an integer head projects stage 1 itself, band by band (stage 1 is at the head's size, so a
-    /// band needs only its own rows): the stage-1 projection, the decoder's largest map, never exists whole.
-    func emit(_ stages: [ArenaTensor], wholeFusedMap: Bool, into p: inout Int8Program) -> ArenaTensor {
-        var head = head, projected: [ArenaTensor] = []
-        if !wholeFusedMap, case .int8(var h) = head, case .int8(let first) = projections[0] {
-            h.firstProjection = first
-            head = .int8(h)
-            projected.append(stages[0])
-        }
-        for (s, stage) in stages.enumerated() where s >= projected.count {
-            projected.append(p.linear(projections[s], stage, ActivationPoint.decoderProjection(s)))
-        }
-        let (h, w) = (stages[0].height, stages[0].width)
-        return p.decoderHead(head, projected, bandRows: wholeFusedMap ? h : max(1, Int8DecoderHead.bandPixels / w),
-                             fusedName: wholeFusedMap ? ActivationPoint.decoderFused : "\(ActivationPoint.decoderFused).band",
-                             ActivationPoint.logits)
     }
 }
 

@@ -7,6 +7,19 @@ struct Int8MixFFN {
     let gelu: MixedLayer<Int8Lookup, Void>
     let dense2: MixedLayer<Int8Linear, FloatLinear>
 
+    /// Appends the Mix-FFN of the normalised map `x`; returns its output. GELU overwrites the depthwise output
+    /// in place.
+    func emit(_ x: ArenaTensor, into p: inout Int8Program) -> ArenaTensor {
+        func point(_ b: ActivationPoint.Block) -> String { ActivationPoint.block(stage, index, b) }
+        let expanded = p.linear(dense1, x, point(.dense1))
+        let convolved = p.depthwise(depthwise, expanded, point(.depthwise))
+        let activated = p.gelu(gelu, convolved, point(.gelu))
+        return p.linear(dense2, activated, point(.dense2))
+    }
+}
+
+extension Int8MixFFN {
+    /// Read from an int8 model file, each layer in the precision the file asks for.
     init(_ r: Int8ModelReader, block p: String, stage s: Int, index b: Int, config c: SegFormerConfig) throws(EdgeSegError) {
         let ch = c.hiddenSizes[s], hidden = ch * c.mlpRatios[s]
         func point(_ x: ActivationPoint.Block) -> String { ActivationPoint.block(s, b, x) }
@@ -16,16 +29,6 @@ struct Int8MixFFN {
         depthwise = try r.depthwise("\(p).mlp.dwconv.dwconv", input: point(.dense1), output: point(.depthwise), channels: hidden)
         gelu = try r.gelu("\(p).mlp.gelu_table", input: point(.depthwise), output: point(.gelu))
         dense2 = try r.linear("\(p).mlp.dense2", input: point(.gelu), output: point(.dense2), inFeatures: hidden, outFeatures: ch)
-    }
-
-    /// Appends the Mix-FFN of the normalised map `x`; returns its output. GELU overwrites the depthwise output
-    /// in place.
-    func emit(_ x: ArenaTensor, into p: inout Int8Program) -> ArenaTensor {
-        func point(_ b: ActivationPoint.Block) -> String { ActivationPoint.block(stage, index, b) }
-        let expanded = p.linear(dense1, x, point(.dense1))
-        let convolved = p.depthwise(depthwise, expanded, point(.depthwise))
-        let activated = p.gelu(gelu, convolved, point(.gelu))
-        return p.linear(dense2, activated, point(.dense2))
     }
 }
 
@@ -40,6 +43,19 @@ struct Int8EncoderBlock {
     let ffn: Int8MixFFN
     let residual2: MixedLayer<Int8Add, Void>
 
+    /// Appends the block on the residual stream `x`; returns the new stream (the residual adds write over the
+    /// old one in place).
+    func emit(_ x: ArenaTensor, into p: inout Int8Program) -> ArenaTensor {
+        func point(_ b: ActivationPoint.Block) -> String { ActivationPoint.block(stage, index, b) }
+        let attended = attention.emit(p.layerNorm(norm1, x, point(.norm1)), into: &p)
+        let mid = p.add(residual1, x, attended, point(.residual1))
+        let fed = ffn.emit(p.layerNorm(norm2, mid, point(.norm2)), into: &p)
+        return p.add(residual2, mid, fed, point(.residual2))
+    }
+}
+
+extension Int8EncoderBlock {
+    /// Read from an int8 model file, each layer in the precision the file asks for.
     init(_ r: Int8ModelReader, stage s: Int, index b: Int, config c: SegFormerConfig) throws(EdgeSegError) {
         let p = "segformer.encoder.block.\(s).\(b)", ch = c.hiddenSizes[s]
         func point(_ x: ActivationPoint.Block) -> String { ActivationPoint.block(s, b, x) }
@@ -53,16 +69,6 @@ struct Int8EncoderBlock {
         ffn = try Int8MixFFN(r, block: p, stage: s, index: b, config: c)
         residual2 = try r.add("\(p).residual2", point(.residual1), point(.dense2), output: point(.residual2))
     }
-
-    /// Appends the block on the residual stream `x`; returns the new stream (the residual adds write over the
-    /// old one in place).
-    func emit(_ x: ArenaTensor, into p: inout Int8Program) -> ArenaTensor {
-        func point(_ b: ActivationPoint.Block) -> String { ActivationPoint.block(stage, index, b) }
-        let attended = attention.emit(p.layerNorm(norm1, x, point(.norm1)), into: &p)
-        let mid = p.add(residual1, x, attended, point(.residual1))
-        let fed = ffn.emit(p.layerNorm(norm2, mid, point(.norm2)), into: &p)
-        return p.add(residual2, mid, fed, point(.residual2))
-    }
 }
 
 /// One encoder stage in int8: patch embedding conv + LayerNorm, the blocks, the stage LayerNorm.
@@ -73,6 +79,17 @@ struct Int8EncoderStage {
     let blocks: [Int8EncoderBlock]
     let norm: MixedLayer<Int8LayerNorm, FloatLayerNorm>
 
+    /// Appends the stage on its input map; returns the stage output.
+    func emit(_ input: ArenaTensor, into p: inout Int8Program) -> ArenaTensor {
+        let embedded = p.conv(patchEmbedding, input, ActivationPoint.patchEmbedding(stage))
+        var x = p.layerNorm(patchNorm, embedded, ActivationPoint.patchNorm(stage))
+        for block in blocks { x = block.emit(x, into: &p) }
+        return p.layerNorm(norm, x, ActivationPoint.stageNorm(stage))
+    }
+}
+
+extension Int8EncoderStage {
+    /// Read from an int8 model file, each layer in the precision the file asks for.
     init(_ r: Int8ModelReader, stage s: Int, config c: SegFormerConfig) throws(EdgeSegError) {
         let pe = "segformer.encoder.patch_embeddings.\(s)", ch = c.hiddenSizes[s]
         let input = s == 0 ? ActivationPoint.input : ActivationPoint.stageNorm(s - 1)
@@ -87,13 +104,5 @@ struct Int8EncoderStage {
         self.blocks = blocks
         norm = try r.layerNorm("segformer.encoder.layer_norm.\(s)", input: ActivationPoint.block(s, c.depths[s] - 1, .residual2),
                                output: ActivationPoint.stageNorm(s), channels: ch)
-    }
-
-    /// Appends the stage on its input map; returns the stage output.
-    func emit(_ input: ArenaTensor, into p: inout Int8Program) -> ArenaTensor {
-        let embedded = p.conv(patchEmbedding, input, ActivationPoint.patchEmbedding(stage))
-        var x = p.layerNorm(patchNorm, embedded, ActivationPoint.patchNorm(stage))
-        for block in blocks { x = block.emit(x, into: &p) }
-        return p.layerNorm(norm, x, ActivationPoint.stageNorm(stage))
     }
 }

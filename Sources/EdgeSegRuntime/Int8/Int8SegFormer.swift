@@ -3,6 +3,8 @@ import CEdgeSeg
 /// SegFormer in int8, run from an `.edgeseg` model file: integer arithmetic from the quantized input to the
 /// class map, bit-identical on every CPU. Weights are used in place in the mapped file. To run frames, make an
 /// `Int8Session` for the input size (one arena, no allocation per frame); `forward` is the one-off convenience.
+/// A mixed-precision file runs some layers in float; `init(float:)` runs every layer in float (the fp32 model on
+/// the same planned arena).
 public final class Int8SegFormer {
     public let config: SegFormerConfig
     /// Scale and zero point of every activation point, as calibrated.
@@ -11,7 +13,7 @@ public final class Int8SegFormer {
     public let inputParameters: QuantizationParameters
     /// The activation points this model keeps in float (mixed precision; empty for an all-integer model).
     public let keepFloat: Set<String>
-    let file: ModelFile   // keeps the mapping that every layer points into alive
+    let file: ModelFile?   // keeps the mapping that every layer points into alive (nil for a float model)
     let packedWeights: Int8PackedWeights   // and the packed GEMM weights
     let stages: [Int8EncoderStage]
     let decoder: Int8Decoder
@@ -33,6 +35,22 @@ public final class Int8SegFormer {
         decoder = try Int8Decoder(reader, config: config)
     }
 
+    /// The fp32 model `float` (made with `decoder: .folded`) as the same program with every layer in float: the
+    /// fp32 forward on a planned arena, with threads and no allocation per frame, the bits of
+    /// `FloatSegFormer.forward`. Its input and logits are floats (`Int8Session.floatLogits`); `inputParameters`
+    /// and `activations` are unused.
+    public init(float model: FloatSegFormer) throws(EdgeSegError) {
+        let layers = try model.programLayers()
+        file = nil
+        packedWeights = Int8PackedWeights()
+        config = model.config
+        activations = [:]
+        inputParameters = QuantizationParameters(scale: 1, zeroPoint: 0)
+        keepFloat = Set(ActivationPoint.all(model.config))
+        stages = layers.stages
+        decoder = layers.decoder
+    }
+
     public convenience init(path: String) throws(EdgeSegError) {
         try self.init(file: try ModelFile(path: path, expecting: .int8))
     }
@@ -49,6 +67,9 @@ public final class Int8SegFormer {
     public func forward(_ pixels: FloatTensor) throws(EdgeSegError) -> Output {
         guard pixels.shape.count == 3, pixels.shape[0] == config.numChannels else {
             throw EdgeSegError(.usage, "input has shape \(describeShape(pixels.shape)), expected [\(config.numChannels), height, width]")
+        }
+        guard file != nil else {
+            throw EdgeSegError(.usage, "a float model's forward has float logits: run it in an Int8Session and read floatLogits")
         }
         let session = try Int8Session(model: self, height: pixels.shape[1], width: pixels.shape[2])
         try session.run(pixels: pixels)
@@ -67,7 +88,8 @@ public final class Int8SegFormer {
         var p = Int8Program(workers: workers, activations: activations, keepFloat: keepFloat)
         var x = ArenaTensor(id: 0, height: 0, width: 0, channels: 0, isFloat: false)
         p.append(reading: []) { p in
-            x = p.tensor(ActivationPoint.input, height: height, width: width, channels: config.numChannels)
+            x = p.tensor(ActivationPoint.input, height: height, width: width, channels: config.numChannels,
+                         isFloat: keepFloat.contains(ActivationPoint.input))
             return .quantizeInput(output: x)
         }
         let input = x

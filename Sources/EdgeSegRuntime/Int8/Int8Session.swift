@@ -89,7 +89,7 @@ public final class Int8Session {
     /// into the arena (the only float step), then integer ops to the logits.
     public func run(pixels: FloatTensor) throws(EdgeSegError) {
         let start = timing ? es_monotonic_ns() : 0
-        try quantize(pixels)
+        try writeInput(pixels)
         if timing { groupNanoseconds[Int8OpGroup.input.rawValue] += es_monotonic_ns() - start }
         execute { _ in }
     }
@@ -97,7 +97,7 @@ public final class Int8Session {
     /// Like `run(pixels:)`, calling `observe` with each activation point's name and int8 values as soon as they
     /// exist (per-layer error measurements). The decoder's fused map is seen only in an `observable` session.
     public func run(pixels: FloatTensor, observe: (String, UnsafeBufferPointer<Int8>) -> Void) throws(EdgeSegError) {
-        try quantize(pixels)
+        try writeInput(pixels)
         execute { i in
             if case .decoderHead(let head, _, let bandRows, let scratch, let y) = program.ops[i], bandRows == y.height {
                 observe(memory.names[scratch], UnsafeBufferPointer(start: tensor(scratch), count: y.tokens * head.channels))
@@ -109,12 +109,21 @@ public final class Int8Session {
         }
     }
 
-    private func quantize(_ pixels: FloatTensor) throws(EdgeSegError) {
+    private func writeInput(_ pixels: FloatTensor) throws(EdgeSegError) {
         guard pixels.shape == [model.config.numChannels, height, width] else {
             throw EdgeSegError(.usage, "input has shape \(describeShape(pixels.shape)), this session takes [\(model.config.numChannels), \(height), \(width)]")
         }
         let x = tensor(input.id), inverse = 1 / model.inputParameters.scale, zero = Double(model.inputParameters.zeroPoint)
         let (c, plane) = (input.channels, height * width)
+        if input.isFloat {
+            let y = floats(input.id)
+            pixels.data.withUnsafeBufferPointer { p in
+                for ch in 0..<c {
+                    for i in 0..<plane { y[i * c + ch] = p[ch * plane + i] }
+                }
+            }
+            return
+        }
         pixels.data.withUnsafeBufferPointer { p in
             for ch in 0..<c {
                 for i in 0..<plane {
@@ -141,7 +150,18 @@ public final class Int8Session {
     }
 
     /// The int8 logits of the last run (1/4 of the input size), valid until the next run.
-    public var logits: Int8MapView { view(logitsTensor) }
+    public var logits: Int8MapView {
+        precondition(!logitsTensor.isFloat, "a float model's logits are floatLogits")
+        return view(logitsTensor)
+    }
+
+    /// A copy of the float logits of the last run of a float model (`Int8SegFormer(float:)`), channels last at 1/4
+    /// of the input size; nil for an int8 model.
+    public var floatLogits: FeatureMap? {
+        guard logitsTensor.isFloat else { return nil }
+        let values = UnsafeBufferPointer(start: floats(logitsTensor.id), count: logitsTensor.count)
+        return FeatureMap(height: logitsTensor.height, width: logitsTensor.width, channels: logitsTensor.channels, data: Array(values))
+    }
 
     /// Each encoder stage's output of the last run, valid until the next run (none when the model keeps a stage
     /// output in float).
@@ -254,16 +274,25 @@ public final class Int8Session {
         let first = u * chunk
         switch work {
         case .input(let rgb, let h, let w):
-            let p = model.inputParameters
+            let p = model.inputParameters, rows = min(chunk, height - first), offset = first * width * input.channels
             imageNetMean.withUnsafeBufferPointer { mean in
                 imageNetStd.withUnsafeBufferPointer { std in
-                    es_f32_quantize_rgb8(rgb, h, w, height, width, first, min(chunk, height - first), mean.baseAddress,
-                                         std.baseAddress, 1 / p.scale, p.zeroPoint, tensor(input.id) + first * width * input.channels)
+                    if input.isFloat {
+                        es_f32_normalize_rgb8(rgb, h, w, height, width, first, rows, mean.baseAddress, std.baseAddress,
+                                              floats(input.id) + offset)
+                    } else {
+                        es_f32_quantize_rgb8(rgb, h, w, height, width, first, rows, mean.baseAddress, std.baseAddress, 1 / p.scale,
+                                             p.zeroPoint, tensor(input.id) + offset)
+                    }
                 }
             }
         case .classMap(let labels, let h, let w):
-            kernels.pointee.class_map!(logitsTensor.height, logitsTensor.width, logitsTensor.channels, tensor(logitsTensor.id),
-                                       h, w, first, min(chunk, h - first), labels + first * w)
+            let (y, rows) = (logitsTensor, min(chunk, h - first))
+            if y.isFloat {
+                es_f32_bilinear_argmax(floats(y.id), y.height, y.width, y.channels, h, w, first, rows, labels + first * w)
+            } else {
+                kernels.pointee.class_map!(y.height, y.width, y.channels, tensor(y.id), h, w, first, rows, labels + first * w)
+            }
         case .op(let i):
             run(unit: u, first: first, worker: worker, op: i)
         }
