@@ -2,63 +2,47 @@ import EdgeSegRuntime
 
 /// The model a frame goes through, int8 or float32, loaded from an `.edgeseg` file.
 ///
-/// `classMap(of:)` is the one place the camera calls the runtime per frame. An int8 model runs in an
-/// `Int8Session` (static arena, `threads` threads, the picture resized and quantized straight into it), made
-/// for the first frame's size and kept while the size stays: the inference itself allocates nothing per frame.
+/// `classMap(of:)` is the one place the camera calls the runtime per frame. The model runs in an `Int8Session`
+/// (static arena, `threads` threads, the picture resized and quantized or normalised straight into it), made for
+/// the first frame's size and kept while the size stays: the inference itself allocates nothing per frame. A
+/// float32 file runs as the same program with every layer in float (`Int8SegFormer(float:)`, the folded decoder:
+/// the masks of `edgeseg segment --folded-decoder`).
 public final class FrameSegmenter: @unchecked Sendable {   // used by one thread at a time: the inference thread
-    private enum Network {
-        case int8(Int8SegFormer)
-        case float(FloatSegFormer)
-    }
-
-    private let network: Network
+    private let model: Int8SegFormer
     public let config: SegFormerConfig
+    /// "int8" or "fp32".
+    public let precision: String
     /// The size the model runs at; nil: each frame's own size.
     public let size: (height: Int, width: Int)?
-    /// Threads of the int8 session.
+    /// Threads of the session.
     public let threads: Int
     private var session: Int8Session?
 
-    /// An int8 file runs on the int8 runtime; a float32 file (metadata "config" and hub-named f32 tensors)
-    /// on the float one.
+    /// An int8 file runs on the int8 runtime; a float32 file (metadata "config" and hub-named f32 tensors) in
+    /// float on the same planned runtime.
     public init(modelPath: String, size: (height: Int, width: Int)?, threads: Int = 1) throws(EdgeSegError) {
         do {
-            let model = try Int8SegFormer(path: modelPath)
-            network = .int8(model)
-            config = model.config
+            model = try Int8SegFormer(path: modelPath)
+            precision = "int8"
         } catch let int8Error {
             guard let file = try? ModelFile(path: modelPath, expecting: .float32) else { throw int8Error }
-            let model = try FloatSegFormer(try floatCheckpoint(file))
-            network = .float(model)
-            config = model.config
+            model = try Int8SegFormer(float: try FloatSegFormer(try floatCheckpoint(file), decoder: .folded))
+            precision = "fp32"
         }
+        config = model.config
         self.size = size
         self.threads = threads
-    }
-
-    /// "int8" or "fp32".
-    public var precision: String {
-        switch network {
-        case .int8: "int8"
-        case .float: "fp32"
-        }
     }
 
     /// The class of every pixel of `frame`, at the frame's size: exactly what `edgeseg segment` computes.
     public func classMap(of frame: RGBImage) throws(EdgeSegError) -> [UInt8] {
         let (height, width) = size ?? (frame.height, frame.width)
-        switch network {
-        case .int8(let m):
-            if session.map({ $0.height != height || $0.width != width }) ?? true {
-                session = try Int8Session(model: m, height: height, width: width, threads: threads)
-            }
-            let session = session!
-            try session.run(image: frame)
-            return session.classMap(height: frame.height, width: frame.width)
-        case .float(let m):
-            let logits = try m.forward(try preprocess(frame, size: size)).logits
-            return EdgeSegRuntime.classMap(logits: logits, height: frame.height, width: frame.width)
+        if session.map({ $0.height != height || $0.width != width }) ?? true {
+            session = try Int8Session(model: model, height: height, width: width, threads: threads)
         }
+        let session = session!
+        try session.run(image: frame)
+        return session.classMap(height: frame.height, width: frame.width)
     }
 }
 

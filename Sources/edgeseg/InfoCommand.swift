@@ -10,10 +10,10 @@ struct InfoCommand: ParsableCommand {
     @Option(help: "An int8 .edgeseg model, or a float Hugging Face SegFormer folder (config.json + model.safetensors).")
     var model: String
 
-    @Option(help: "Also show each stage's feature-map size for an input of HxW, and for an int8 model its memory plan.")
+    @Option(help: "Also show each stage's feature-map size for an input of HxW, and the memory plan of a session at that size (a float model's: the fp32 forward on the planned arena).")
     var size: ImageSizeArgument?
 
-    @Option(help: "int8 models with --size: plan the arena for this many threads (each has its own scratch).")
+    @Option(help: "With --size: plan the arena for this many threads (each has its own scratch).")
     var threads = 1
 
     func run() throws {
@@ -30,6 +30,10 @@ struct InfoCommand: ParsableCommand {
                 let checkpoint = try loadHuggingFaceCheckpoint(directory: model)
                 printConfig(checkpoint.config, kind: "float SegFormer (Hugging Face checkpoint)")
                 print("parameters: \(checkpoint.parameterCount)")
+                if let size {
+                    let planned = try Int8SegFormer(float: try FloatSegFormer(checkpoint, decoder: .folded))
+                    printMemoryPlan(try planned.memoryPlan(height: size.height, width: size.width, threads: threads))
+                }
                 printTable(expectedTensors(checkpoint.config).map { ($0.name, "f32 \(describeShape($0.shape))") })
             }
         }
