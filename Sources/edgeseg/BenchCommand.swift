@@ -1,18 +1,19 @@
 import ArgumentParser
+import EdgeSegImport
 import EdgeSegRuntime
 import Foundation
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time the int8 model per frame after a warm-up: median and min, in total and by op group.",
+        abstract: "Time a model per frame after a warm-up: median and min, in total and by op group.",
         discussion: """
             A frame is what the camera loop does: an RGB picture resized, normalised and quantized into the arena, \
             the int8 forward, and the class map at the input size. A benchmark, not a test: compare runtimes in \
             the same run on the same machine (see README for the table against ONNX Runtime).
             """)
 
-    @Option(help: "An int8 .edgeseg model.")
+    @Option(help: "An int8 .edgeseg model, or a float Hugging Face SegFormer folder (run as the planned fp32 runtime).")
     var model: String
 
     @Option(help: "Input size HxW.")
@@ -36,7 +37,9 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         try reportingErrors { () throws(EdgeSegError) in
             guard runs >= 1, warmup >= 0 else { throw EdgeSegError(.usage, "--runs must be at least 1 and --warmup at least 0") }
-            let network = try Int8SegFormer(path: model)
+            let network = ModelFile.looksLikeModelFile(path: model)
+                ? try Int8SegFormer(path: model)
+                : try Int8SegFormer(float: try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: model), decoder: .folded))
             let session = try Int8Session(model: network, height: size.height, width: size.width, threads: threads)
             let picture = try image.map { path throws(EdgeSegError) in try loadImage(path: path) } ?? syntheticPicture()
             var labels = [UInt8](repeating: 0, count: size.height * size.width)
