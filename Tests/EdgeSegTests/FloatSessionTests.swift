@@ -1,4 +1,3 @@
-import AllocationCounter
 import EdgeSegImport
 import EdgeSegRuntime
 import Testing
@@ -31,22 +30,10 @@ import Testing
 
     @Test func framesAllocateNothing() throws {
         let planned = try Self.models().planned
-        let picture = try loadImage(path: Int8SessionTests.images[1])
-        allocation_tracking_begin()
-        defer { allocation_tracking_end() }
-        allocation_tracking_new_threads(1)
-        let session = try Int8Session(model: planned, height: 96, width: 128, threads: 2)
-        allocation_tracking_new_threads(0)
-        let labels = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 360 * 480)
-        defer { labels.deallocate() }
-        try session.run(image: picture)
-        allocation_counting(1)
-        for _ in 0..<20 {
-            try session.run(image: picture)
-            session.writeClassMap(height: 360, width: 480, into: labels)
+        let count = try Int8SessionTests.allocationsPerFrames(20, [try loadImage(path: Int8SessionTests.images[1])]) { () throws(EdgeSegError) in
+            try Int8Session(model: planned, height: 96, width: 128, threads: 2)
         }
-        allocation_counting(0)
-        #expect(allocation_count() == 0)
+        #expect(count == 0)
     }
 
     /// The plan places every float buffer (4 bytes an element) without overlap, far below their sum.

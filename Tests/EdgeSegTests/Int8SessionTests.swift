@@ -15,24 +15,36 @@ import Testing
     func framesAllocateNothing(threads: Int) throws {
         let model = try Int8SegFormer(path: try Int8ModelTests.modelPath)
         let pictures = try Self.images.map { try loadImage(path: $0) }
+        let count = try Self.allocationsPerFrames(100, pictures) { () throws(EdgeSegError) in
+            try Int8Session(model: model, height: 96, width: 128, threads: threads)
+        }
+        #expect(count == 0, "\(count) heap allocations in 100 frames with \(threads) thread(s)")
+    }
+
+    /// Heap allocations in `frames` frames (each picture in turn: run, class map into a caller's buffer at the
+    /// picture's size) after one warm-up round, on the calling thread and on the session's workers; the
+    /// session is made by `make` with its worker threads tracked.
+    static func allocationsPerFrames(_ frames: Int, _ pictures: [RGBImage],
+                                     _ make: () throws(EdgeSegError) -> Int8Session) throws -> Int {
         allocation_tracking_begin()
         defer { allocation_tracking_end() }
         allocation_tracking_new_threads(1)   // the session's workers
-        let session = try Int8Session(model: model, height: 96, width: 128, threads: threads)
+        let session = try make()
         allocation_tracking_new_threads(0)
-        let labels = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 360 * 480)
+        let labels = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: pictures.map { $0.width * $0.height }.max()!)
         defer { labels.deallocate() }
         for picture in pictures {   // warm-up: first calls may set up lazy runtime state
             try session.run(image: picture)
-            session.writeClassMap(height: 360, width: 480, into: labels)
+            session.writeClassMap(height: picture.height, width: picture.width, into: labels)
         }
         allocation_counting(1)
-        for frame in 0..<100 {
-            try session.run(image: pictures[frame % pictures.count])
-            session.writeClassMap(height: 360, width: 480, into: labels)
+        for frame in 0..<frames {
+            let picture = pictures[frame % pictures.count]
+            try session.run(image: picture)
+            session.writeClassMap(height: picture.height, width: picture.width, into: labels)
         }
         allocation_counting(0)
-        #expect(allocation_count() == 0, "\(allocation_count()) heap allocations in 100 frames with \(threads) thread(s)")
+        return allocation_count()
     }
 
     /// The counter sees allocations, so the test above can fail: one-off forwards allocate (their session).

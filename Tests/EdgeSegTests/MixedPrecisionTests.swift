@@ -1,4 +1,3 @@
-import AllocationCounter
 import EdgeSegEval
 import EdgeSegImport
 import EdgeSegQuantize
@@ -92,22 +91,10 @@ import Testing
     @Test func mixedFramesAllocateNothing() throws {
         let model = try Int8SegFormer(file: try ModelFile(path: try Self.everyLayer.get().path, expecting: .int8),
                                       keepFloat: Set(Self.pointOfEachKind))
-        let picture = try loadImage(path: Int8ModelTests.image)
-        allocation_tracking_begin()
-        defer { allocation_tracking_end() }
-        allocation_tracking_new_threads(1)
-        let session = try Int8Session(model: model, height: 96, width: 128, threads: 2)
-        allocation_tracking_new_threads(0)
-        let labels = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 96 * 128)
-        defer { labels.deallocate() }
-        try session.run(image: picture)
-        allocation_counting(1)
-        for _ in 0..<20 {
-            try session.run(image: picture)
-            session.writeClassMap(height: 96, width: 128, into: labels)
+        let count = try Int8SessionTests.allocationsPerFrames(20, [try loadImage(path: Int8ModelTests.image)]) { () throws(EdgeSegError) in
+            try Int8Session(model: model, height: 96, width: 128, threads: 2)
         }
-        allocation_counting(0)
-        #expect(allocation_count() == 0)
+        #expect(count == 0)
     }
 
     /// Float layers split by rows over the threads give the one-thread bits.

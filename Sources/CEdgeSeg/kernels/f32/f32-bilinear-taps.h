@@ -31,4 +31,22 @@ static inline float es_f32_bilinear_mix(es_f32_bilinear_weights w, float p00, fl
     return w.w00 * p00 + w.w01 * p01 + w.w10 * p10 + w.w11 * p11;
 }
 
+// Output pixel (oy, ox) of an h×w map with c interleaved channels resized to oh×ow: its four source pixels
+// (channel 0 of each) and their weights.
+typedef struct {
+    const float *p00, *p01, *p10, *p11;
+    es_f32_bilinear_weights w;
+} es_f32_bilinear_corners;
+
+static inline es_f32_bilinear_corners es_f32_bilinear_corners_of(const float *x, size_t h, size_t w, size_t c, size_t oh,
+                                                                 size_t ow, size_t oy, size_t ox) {
+    size_t y0, y1, x0, x1;
+    float fy, fx;
+    es_f32_bilinear_source(oy, h, oh, &y0, &y1, &fy);
+    es_f32_bilinear_source(ox, w, ow, &x0, &x1, &fx);
+    es_f32_bilinear_corners k = {x + (y0 * w + x0) * c, x + (y0 * w + x1) * c, x + (y1 * w + x0) * c, x + (y1 * w + x1) * c,
+                                 es_f32_bilinear_weights_of(fy, fx)};
+    return k;
+}
+
 #endif

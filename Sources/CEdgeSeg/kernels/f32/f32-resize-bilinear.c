@@ -3,16 +3,10 @@
 
 void es_f32_resize_bilinear(const float *x, size_t h, size_t w, size_t c, size_t oh, size_t ow, float *y) {
     for (size_t oy = 0; oy < oh; oy++) {
-        size_t y0, y1; float fy;
-        es_f32_bilinear_source(oy, h, oh, &y0, &y1, &fy);
         for (size_t ox = 0; ox < ow; ox++) {
-            size_t x0, x1; float fx;
-            es_f32_bilinear_source(ox, w, ow, &x0, &x1, &fx);
-            const float *p00 = x + (y0 * w + x0) * c, *p01 = x + (y0 * w + x1) * c;
-            const float *p10 = x + (y1 * w + x0) * c, *p11 = x + (y1 * w + x1) * c;
+            es_f32_bilinear_corners k = es_f32_bilinear_corners_of(x, h, w, c, oh, ow, oy, ox);
             float *dst = y + (oy * ow + ox) * c;
-            es_f32_bilinear_weights wt = es_f32_bilinear_weights_of(fy, fx);
-            for (size_t ch = 0; ch < c; ch++) dst[ch] = es_f32_bilinear_mix(wt, p00[ch], p01[ch], p10[ch], p11[ch]);
+            for (size_t ch = 0; ch < c; ch++) dst[ch] = es_f32_bilinear_mix(k.w, k.p00[ch], k.p01[ch], k.p10[ch], k.p11[ch]);
         }
     }
 }
