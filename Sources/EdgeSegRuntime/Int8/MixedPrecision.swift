@@ -65,11 +65,10 @@ struct FloatDecoderHead {
 
 /// Emitting layers of either precision: the int8 op, or the float op with its boundaries.
 extension Int8Program {
-    /// Appends `layer` on `x`, writing activation point `name` (`channels` wide at x's size); the int8 op comes
-    /// from `int8`, the float op from `float`. `inPlace` lets the output overwrite x.
+    /// Appends `layer` reading `inputs` and writing activation point `name`: the int8 op and its output from
+    /// `int8`, or the float op from `float` on the inputs as floats, its output quantized unless `name` is kept.
     private mutating func emit<Integer, Float32>(
-        _ layer: MixedLayer<Integer, Float32>, _ inputs: [ArenaTensor], _ name: String, height: Int, width: Int,
-        channels: Int, inPlace: Bool = false,
+        _ layer: MixedLayer<Integer, Float32>, _ inputs: [ArenaTensor], _ name: String,
         int8: (Integer, [ArenaTensor], inout Int8Program) -> (op: Int8Op, output: ArenaTensor),
         float: (Float32, [ArenaTensor], inout Int8Program) -> (op: Int8Op, output: ArenaTensor)) -> ArenaTensor {
         switch layer {
@@ -124,32 +123,24 @@ extension Int8Program {
     }
 
     mutating func linear(_ layer: MixedLayer<Int8Linear, FloatLinear>, _ x: ArenaTensor, _ name: String) -> ArenaTensor {
-        let out: Int
-        switch layer {
-        case .int8(let l): out = l.outFeatures
-        case .float(let l): out = l.outFeatures
-        }
-        return emit(layer, [x], name, height: x.height, width: x.width, channels: out, int8: { l, x, p in
-            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: out)
+        emit(layer, [x], name, int8: { l, x, p in
+            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: l.outFeatures)
             return (.linear(l, input: x[0].id, rows: x[0].tokens, output: y.id), y)
         }, float: { l, x, p in
-            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: out)
+            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: l.outFeatures)
             return (.floatLinear(l, input: x[0].id, rows: x[0].tokens, output: y.id), y)
         })
     }
 
     mutating func conv(_ layer: MixedLayer<Int8Conv2d, FloatConv2d>, _ x: ArenaTensor, _ name: String) -> ArenaTensor {
-        let size: (height: Int, width: Int), out: Int
-        switch layer {
-        case .int8(let l): (size, out) = (l.outputSize(height: x.height, width: x.width), l.outChannels)
-        case .float(let l): (size, out) = (l.outputSize(height: x.height, width: x.width), l.linear.outFeatures)
-        }
-        return emit(layer, [x], name, height: size.height, width: size.width, channels: out, int8: { l, x, p in
-            let y = p.tensor(name, height: size.height, width: size.width, channels: out)
+        emit(layer, [x], name, int8: { l, x, p in
+            let size = l.outputSize(height: x[0].height, width: x[0].width)
+            let y = p.tensor(name, height: size.height, width: size.width, channels: l.outChannels)
             let scratch = p.scratch("\(name).scratch", bytesPerWorker: l.scratchBytes(height: x[0].height, width: x[0].width))
             return (.conv(l, input: x[0], scratch: scratch, output: y.id), y)
         }, float: { l, x, p in
-            let y = p.floatOutput(name, height: size.height, width: size.width, channels: out)
+            let size = l.outputSize(height: x[0].height, width: x[0].width)
+            let y = p.floatOutput(name, height: size.height, width: size.width, channels: l.linear.outFeatures)
             let bandRows = min(size.height, max(1, FloatDecoderHead.bandPixels / size.width))
             let scratch = p.scratch("\(name).columns", bytesPerWorker: 4 * l.columnCount(rows: bandRows, outputWidth: size.width))
             return (.floatConv(l, input: x[0], bandRows: bandRows, scratch: scratch, output: y), y)
@@ -157,7 +148,7 @@ extension Int8Program {
     }
 
     mutating func layerNorm(_ layer: MixedLayer<Int8LayerNorm, FloatLayerNorm>, _ x: ArenaTensor, _ name: String) -> ArenaTensor {
-        emit(layer, [x], name, height: x.height, width: x.width, channels: x.channels, int8: { l, x, p in
+        emit(layer, [x], name, int8: { l, x, p in
             let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels)
             return (.layerNorm(l, input: x[0].id, rows: x[0].tokens, output: y.id), y)
         }, float: { l, x, p in
@@ -168,7 +159,7 @@ extension Int8Program {
 
     mutating func depthwise(_ layer: MixedLayer<Int8DepthwiseConv3x3, FloatDepthwiseConv3x3>, _ x: ArenaTensor,
                             _ name: String) -> ArenaTensor {
-        emit(layer, [x], name, height: x.height, width: x.width, channels: x.channels, int8: { l, x, p in
+        emit(layer, [x], name, int8: { l, x, p in
             let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels)
             return (.depthwise(l, input: x[0], output: y.id), y)
         }, float: { l, x, p in
@@ -179,7 +170,7 @@ extension Int8Program {
 
     /// GELU (an int8 table, or the exact erf form in float), in place.
     mutating func gelu(_ layer: MixedLayer<Int8Lookup, Void>, _ x: ArenaTensor, _ name: String) -> ArenaTensor {
-        emit(layer, [x], name, height: x.height, width: x.width, channels: x.channels, int8: { l, x, p in
+        emit(layer, [x], name, int8: { l, x, p in
             let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels, inPlaceOf: x[0].id)
             return (.lookup(l, input: x[0].id, count: x[0].count, output: y.id), y)
         }, float: { _, x, p in
@@ -190,7 +181,7 @@ extension Int8Program {
 
     /// A residual add, in place of `a`.
     mutating func add(_ layer: MixedLayer<Int8Add, Void>, _ a: ArenaTensor, _ b: ArenaTensor, _ name: String) -> ArenaTensor {
-        emit(layer, [a, b], name, height: a.height, width: a.width, channels: a.channels, int8: { l, x, p in
+        emit(layer, [a, b], name, int8: { l, x, p in
             let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels, inPlaceOf: x[0].id)
             return (.add(l, a: x[0].id, b: x[1].id, count: x[0].count, output: y.id), y)
         }, float: { _, x, p in
@@ -202,7 +193,7 @@ extension Int8Program {
     /// softmax(Q·Kᵀ/√d)·V over `heads` heads.
     mutating func attention(_ layer: MixedLayer<Int8AttentionCore, Int>, query q: ArenaTensor, key k: ArenaTensor,
                             value v: ArenaTensor, _ name: String) -> ArenaTensor {
-        emit(layer, [q, k, v], name, height: q.height, width: q.width, channels: q.channels, int8: { core, x, p in
+        emit(layer, [q, k, v], name, int8: { core, x, p in
             let scratch = p.scratch("\(name).scratch", bytesPerWorker: core.scratchBytes)
             let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels)
             return (.attention(core, query: x[0].id, key: x[1].id, value: x[2].id, queries: x[0].tokens, keys: x[1].tokens,
@@ -221,18 +212,13 @@ extension Int8Program {
     mutating func decoderHead(_ layer: MixedLayer<Int8DecoderHead, FloatDecoderHead>, _ projections: [ArenaTensor],
                               bandRows: Int, fusedName: String, _ name: String) -> ArenaTensor {
         let (h, w) = (projections[0].height, projections[0].width)
-        let classes: Int, channels: Int
-        switch layer {
-        case .int8(let l): (classes, channels) = (l.classes, l.channels)
-        case .float(let l): (classes, channels) = (l.classes, l.channels)
-        }
-        return emit(layer, projections, name, height: h, width: w, channels: classes, int8: { head, x, p in
+        return emit(layer, projections, name, int8: { head, x, p in
             let band = p.scratch(fusedName, bytesPerWorker: head.scratchBytes(bandRows: bandRows, width: w))
-            let y = p.tensor(name, height: h, width: w, channels: classes)
+            let y = p.tensor(name, height: h, width: w, channels: head.classes)
             return (.decoderHead(head, inputs: x, bandRows: bandRows, scratch: band, output: y), y)
         }, float: { head, x, p in
-            let band = p.scratch(fusedName, bytesPerWorker: 4 * bandRows * w * channels)
-            let y = p.floatOutput(name, height: h, width: w, channels: classes)
+            let band = p.scratch(fusedName, bytesPerWorker: 4 * bandRows * w * head.channels)
+            let y = p.floatOutput(name, height: h, width: w, channels: head.classes)
             return (.floatDecoderHead(head, inputs: x, bandRows: bandRows, scratch: band, output: y), y)
         })
     }
