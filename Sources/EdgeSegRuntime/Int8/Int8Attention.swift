@@ -1,7 +1,7 @@
 import CEdgeSeg
 
-/// Efficient self-attention in int8: queries from every token, keys and values from the spatially reduced map
-/// (sr conv + LayerNorm), the attention core, and the output projection.
+/// Efficient self-attention as the program emits it (each layer int8 or float): queries from every token, keys
+/// and values from the spatially reduced map (sr conv + LayerNorm), the attention core, and the output projection.
 struct Int8EfficientAttention {
     let stage: Int
     let index: Int

@@ -1,8 +1,8 @@
 import CEdgeSeg
 
-/// The decode head in int8, folded (see `FloatDecoder`): each stage projected straight to D channels by
-/// (W_fuse,s · W_s), the projections upsampled, rescaled and summed with the bias in one integer pass with
-/// the ReLU fused, then the classifier.
+/// The decode head as the program emits it (int8, or float layers), folded (see `FloatDecoder`): each stage
+/// projected straight to D channels by (W_fuse,s · W_s), the projections upsampled, rescaled and summed with the
+/// bias (in one integer pass with the ReLU fused, for int8), then the classifier.
 struct Int8Decoder {
     let projections: [MixedLayer<Int8Linear, FloatLinear>]
     let head: MixedLayer<Int8DecoderHead, FloatDecoderHead>

@@ -1,4 +1,5 @@
-/// Mix-FFN in int8: dense → depthwise 3×3 → GELU table → dense.
+/// Mix-FFN as the program emits it: dense → depthwise 3×3 → GELU (an int8 table) → dense, each layer int8
+/// or float (`MixedLayer`: a mixed-precision file, or every layer for `Int8SegFormer(float:)`).
 struct Int8MixFFN {
     let stage: Int
     let index: Int
@@ -32,7 +33,7 @@ extension Int8MixFFN {
     }
 }
 
-/// One transformer block in int8: x₁ = x + attention(LN1(x)); x₂ = x₁ + MixFFN(LN2(x₁)).
+/// One transformer block as the program emits it: x₁ = x + attention(LN1(x)); x₂ = x₁ + MixFFN(LN2(x₁)).
 struct Int8EncoderBlock {
     let stage: Int
     let index: Int
@@ -71,7 +72,7 @@ extension Int8EncoderBlock {
     }
 }
 
-/// One encoder stage in int8: patch embedding conv + LayerNorm, the blocks, the stage LayerNorm.
+/// One encoder stage as the program emits it: patch embedding conv + LayerNorm, the blocks, the stage LayerNorm.
 struct Int8EncoderStage {
     let stage: Int
     let patchEmbedding: MixedLayer<Int8Conv2d, FloatConv2d>
