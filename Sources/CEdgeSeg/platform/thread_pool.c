@@ -7,8 +7,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <unistd.h>
 
-// Polls before sleeping: tens of microseconds.
+// Polls before sleeping: tens of microseconds. None when there are more threads than cores: a polling thread
+// would take a core from one with work.
 enum { SPINS = 20000 };
 
 static inline void relax(void) {
@@ -21,6 +23,7 @@ static inline void relax(void) {
 
 struct es_thread_pool {
     size_t threads;
+    int spins;
     pthread_t *handles;
     pthread_mutex_t lock;
     pthread_cond_t wake;  // workers wait here for a new generation
@@ -53,7 +56,7 @@ static void *worker_main(void *argument) {
     es_thread_pool *pool = start.pool;
     unsigned long seen = 0;
     for (;;) {
-        for (int i = 0; i < SPINS && atomic_load_explicit(&pool->generation, memory_order_acquire) == seen &&
+        for (int i = 0; i < pool->spins && atomic_load_explicit(&pool->generation, memory_order_acquire) == seen &&
                         !atomic_load_explicit(&pool->stopping, memory_order_relaxed); i++) {
             relax();
         }
@@ -91,6 +94,8 @@ es_thread_pool *es_thread_pool_create(size_t threads) {
     atomic_init(&pool->generation, 0);
     atomic_init(&pool->stopping, 0);
     pool->threads = 1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    pool->spins = cores > 0 && threads <= (size_t)cores ? SPINS : 0;
     for (size_t i = 1; i < threads; i++) {
         worker_start *start = malloc(sizeof *start);
         if (!start) break;
@@ -124,7 +129,7 @@ void es_thread_pool_run(es_thread_pool *pool, es_thread_pool_task task, void *co
     pthread_cond_broadcast(&pool->wake);
     pthread_mutex_unlock(&pool->lock);
     take_units(pool, 0);
-    for (int i = 0; i < SPINS && atomic_load_explicit(&pool->busy, memory_order_acquire) > 0; i++) relax();
+    for (int i = 0; i < pool->spins && atomic_load_explicit(&pool->busy, memory_order_acquire) > 0; i++) relax();
     pthread_mutex_lock(&pool->lock);
     while (atomic_load_explicit(&pool->busy, memory_order_acquire) > 0) pthread_cond_wait(&pool->done, &pool->lock);
     pthread_mutex_unlock(&pool->lock);
