@@ -3,7 +3,8 @@ import CEdgeSeg
 /// The int8 model ready to run at one input size: the program (ops in order), its memory plan, one arena that
 /// holds every activation and scratch buffer, and the worker threads. Everything is set up here; a frame
 /// (`run(image:)` or `run(pixels:)`, then `writeClassMap`) allocates nothing. Results stay in the arena until
-/// the next run.
+/// the next run. A mixed-precision model's float layers, and every layer of a float model
+/// (`Int8SegFormer(float:)`), run the same way.
 public final class Int8Session {
     public let model: Int8SegFormer
     public let height: Int
@@ -86,7 +87,7 @@ public final class Int8Session {
     }
 
     /// Runs the model on preprocessed pixels ([3, height, width] as `preprocess` makes them): quantizes them
-    /// into the arena (the only float step), then integer ops to the logits.
+    /// into the arena (a float model takes them as they are), then the ops to the logits.
     public func run(pixels: FloatTensor) throws(EdgeSegError) {
         let start = timing ? es_monotonic_ns() : 0
         try writeInput(pixels)
@@ -199,7 +200,7 @@ public final class Int8Session {
         (arena + memory.plan.offsets[id]).assumingMemoryBound(to: Int8.self)
     }
 
-    /// A float buffer of a mixed-precision model.
+    /// A float buffer (a mixed-precision or float model's).
     private func floats(_ id: Int) -> UnsafeMutablePointer<Float> {
         (arena + memory.plan.offsets[id]).assumingMemoryBound(to: Float.self)
     }
