@@ -59,6 +59,24 @@ ES_AVX2 static inline __m128i es_avx2_pack_epi32_epi8(__m256i a, __m256i b) {
     return _mm256_castsi256_si128(_mm256_permute4x64_epi64(v, 0x08));
 }
 
+// len values of a row (int8, or uint8 when is_unsigned) minus z as int16 into dst, sixteen at a time: the
+// values after them up to the next multiple of 16 are read as 0 (so stored as −z).
+ES_AVX2 static inline void es_avx2_widen_row(const int8_t *row, size_t len, int is_unsigned, int32_t z, int16_t *dst) {
+    const __m256i zv = _mm256_set1_epi16((int16_t)z);
+    for (size_t p = 0; p < len; p += 16) {
+        __m128i bytes;
+        if (len - p >= 16) {
+            bytes = _mm_loadu_si128((const __m128i *)(row + p));
+        } else {
+            int8_t buf[16] = {0};
+            memcpy(buf, row + p, len - p);
+            bytes = _mm_loadu_si128((const __m128i *)buf);
+        }
+        __m256i w = is_unsigned ? _mm256_cvtepu8_epi16(bytes) : _mm256_cvtepi8_epi16(bytes);
+        _mm256_storeu_si256((__m256i *)(dst + p), _mm256_sub_epi16(w, zv));
+    }
+}
+
 // ---- AVX-512 ----
 
 // clamp(zero_point + round(x / 2^s)) on eight int64 lanes (the reference's es_round_shift then es_clamp).

@@ -68,21 +68,9 @@ ES_AVX2 static inline __attribute__((always_inline)) void es_bg_tile(
         for (size_t v = 0; v < nv; v++) es_bg_store(c + r * c_stride + 8 * v, ncols - 8 * v, acc[r][v]);
 }
 
-// (row − z) as int16 for len values, zero after them up to the next multiple of 16.
+// (row − z) as int16 for len values, and a zero partner after an odd last value.
 ES_AVX2 static inline void es_bg_pack_row(const int8_t *row, size_t len, int is_unsigned, int32_t z, int16_t *dst) {
-    const __m256i zv = _mm256_set1_epi16((int16_t)z);
-    for (size_t p = 0; p < len; p += 16) {
-        __m128i bytes;
-        if (len - p >= 16) {
-            bytes = _mm_loadu_si128((const __m128i *)(row + p));
-        } else {
-            int8_t buf[16] = {0};
-            memcpy(buf, row + p, len - p);
-            bytes = _mm_loadu_si128((const __m128i *)buf);
-        }
-        __m256i w = is_unsigned ? _mm256_cvtepu8_epi16(bytes) : _mm256_cvtepi8_epi16(bytes);
-        _mm256_storeu_si256((__m256i *)(dst + p), _mm256_sub_epi16(w, zv));
-    }
+    es_avx2_widen_row(row, len, is_unsigned, z, dst);
     if (len % 2) dst[len] = 0;  // the odd value's partner
 }
 

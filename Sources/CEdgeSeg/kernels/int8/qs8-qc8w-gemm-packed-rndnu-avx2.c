@@ -59,21 +59,6 @@ void es_qs8_qc8w_gemm_avx2_pack(size_t n, size_t k, const int8_t *w, const int32
     }
 }
 
-// len values of a row as int16 into dst, zeros after them up to the next multiple of 16.
-ES_AVX2 static inline void widen_row(const int8_t *row, size_t len, int16_t *dst) {
-    for (size_t p = 0; p < len; p += 16) {
-        __m128i bytes;
-        if (len - p >= 16) {
-            bytes = _mm_loadu_si128((const __m128i *)(row + p));
-        } else {
-            int8_t buf[16] = {0};
-            memcpy(buf, row + p, len - p);
-            bytes = _mm_loadu_si128((const __m128i *)buf);
-        }
-        _mm256_storeu_si256((__m256i *)(dst + p), _mm256_cvtepi8_epi16(bytes));
-    }
-}
-
 // Requantizes 8 channel accumulators: the even channels' products in the low lanes, the odd ones' by
 // shifting the accumulators down 32 bits; each rounding-shifted (floor by a logical shift with the sign bits
 // put back) and clamped in int64 (lo, hi = the clamp range minus the zero point), then the odd results
@@ -107,7 +92,7 @@ ES_AVX2 static inline __attribute__((always_inline)) void tile(
     for (size_t p0 = 0; p0 < k; p0 += KC) {
         size_t len = k - p0 < KC ? k - p0 : KC;
         if (copy || p0 > 0)
-            for (size_t r = 0; r < MR; r++) widen_row(rows[r] + p0, len, arows[r]);
+            for (size_t r = 0; r < MR; r++) es_avx2_widen_row(rows[r] + p0, len, 0, 0, arows[r]);  // zeros after len
         const int16_t *wv[NV];
         for (size_t v = 0; v < nv; v++) wv[v] = (const int16_t *)(head[v] + 1) + LANES * p0;
         for (size_t g = 0; g < (len + 1) / 2; g++) {
