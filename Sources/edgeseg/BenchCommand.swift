@@ -41,44 +41,15 @@ struct BenchCommand: ParsableCommand {
                 ? try Int8SegFormer(path: model)
                 : try Int8SegFormer(float: try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: model), decoder: .folded))
             let session = try Int8Session(model: network, height: size.height, width: size.width, threads: threads)
-            let picture = try image.map { path throws(EdgeSegError) in try loadImage(path: path) } ?? syntheticPicture()
-            var labels = [UInt8](repeating: 0, count: size.height * size.width)
-            func frame() throws(EdgeSegError) {
-                try session.run(image: picture)
-                labels.withUnsafeMutableBufferPointer { session.writeClassMap(height: size.height, width: size.width, into: $0) }
-            }
-            for _ in 0..<warmup { try frame() }
+            let picture = try image.map { path throws(EdgeSegError) in try loadImage(path: path) }
+                ?? syntheticPicture(height: size.height, width: size.width)
             session.timing = true
-            var times: [Double] = []
-            for _ in 0..<runs {
-                let start = DispatchTime.now().uptimeNanoseconds
-                try frame()
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            }
-            let sorted = times.sorted()
-            let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            let times = try frameMilliseconds(session, picture: picture, warmup: warmup, runs: runs)
             let groups = Int8OpGroup.allCases.map { ($0.name, Double(session.groupNanoseconds[$0.rawValue]) / 1e6 / Double(runs)) }
-            let result = Result(median: median, min: sorted[0], mean: times.reduce(0, +) / Double(runs), groups: groups,
+            let result = Result(median: median(times), min: times.min()!, mean: times.reduce(0, +) / Double(runs), groups: groups,
                                 arenaBytes: session.memory.arenaBytes)
             print(json ? try result.json(self) : result.text(self))
         }
-    }
-
-    /// A deterministic street-like picture: smooth gradients plus a fixed pseudo-random texture.
-    private func syntheticPicture() -> RGBImage {
-        var state: UInt32 = 0x2545_F491
-        var pixels = [UInt8](repeating: 0, count: size.height * size.width * 3)
-        for y in 0..<size.height {
-            for x in 0..<size.width {
-                state = state &* 1_664_525 &+ 1_013_904_223
-                let noise = Int(state >> 27)
-                let i = (y * size.width + x) * 3
-                pixels[i] = UInt8(min(255, 40 + 180 * y / size.height + noise))
-                pixels[i + 1] = UInt8(min(255, 60 + 120 * x / size.width + noise))
-                pixels[i + 2] = UInt8(min(255, 200 - 150 * y / size.height + noise))
-            }
-        }
-        return RGBImage(width: size.width, height: size.height, pixels: pixels)
     }
 
     struct Result {

@@ -84,18 +84,8 @@ func sensitivityJSON(base: PrecisionSearch.Score, layers: [PrecisionSearch.Sensi
     ])
 }
 
-/// Median milliseconds per frame of `model` at `height`×`width` (a synthetic gradient picture, after a warm-up).
+/// Median milliseconds per frame of `model` at `height`×`width` (`bench`'s frame on its synthetic picture).
 func medianFrameMilliseconds(_ model: Int8SegFormer, height: Int, width: Int, threads: Int, runs: Int = 9) throws(EdgeSegError) -> Double {
     let session = try Int8Session(model: model, height: height, width: width, threads: threads)
-    var pixels = [UInt8](repeating: 0, count: height * width * 3)
-    for i in pixels.indices { pixels[i] = UInt8(truncatingIfNeeded: i &* 7 / 3) }
-    let picture = RGBImage(width: width, height: height, pixels: pixels)
-    try session.run(image: picture)
-    var times: [Double] = []
-    for _ in 0..<runs {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try session.run(image: picture)
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-    }
-    return times.sorted()[runs / 2]
+    return median(try frameMilliseconds(session, picture: syntheticPicture(height: height, width: width), warmup: 1, runs: runs))
 }
