@@ -2,13 +2,13 @@ import EdgeSegRuntime
 
 /// The model a frame goes through, int8 or float32, loaded from an `.edgeseg` file.
 ///
-/// `classMap(of:)` is the one place the camera calls the runtime per frame. The model runs in an `Int8Session`
+/// `classMap(of:)` is the one place the camera calls the runtime per frame. The model runs in an `Session`
 /// (static arena, `threads` threads, the picture resized and quantized or normalised straight into it), made for
 /// the first frame's size and kept while the size stays: the inference itself allocates nothing per frame. A
-/// float32 file runs as the same program with every layer in float (`Int8SegFormer(float:)`, the folded decoder:
+/// float32 file runs as the same program with every layer in float (`SegFormerModel(float:)`, the folded decoder:
 /// the masks of `edgeseg segment --folded-decoder`).
 public final class FrameSegmenter: @unchecked Sendable {   // used by one thread at a time: the inference thread
-    private let model: Int8SegFormer
+    private let model: SegFormerModel
     public let config: SegFormerConfig
     /// "int8" or "fp32".
     public let precision: String
@@ -16,17 +16,17 @@ public final class FrameSegmenter: @unchecked Sendable {   // used by one thread
     public let size: (height: Int, width: Int)?
     /// Threads of the session.
     public let threads: Int
-    private var session: Int8Session?
+    private var session: Session?
 
     /// An int8 file runs on the int8 runtime; a float32 file (metadata "config" and hub-named f32 tensors) in
     /// float on the same planned runtime.
     public init(modelPath: String, size: (height: Int, width: Int)?, threads: Int = 1) throws(EdgeSegError) {
         do {
-            model = try Int8SegFormer(path: modelPath)
+            model = try SegFormerModel(path: modelPath)
             precision = "int8"
         } catch let int8Error {
             guard let file = try? ModelFile(path: modelPath, expecting: .float32) else { throw int8Error }
-            model = try Int8SegFormer(float: try FloatSegFormer(try floatCheckpoint(file), decoder: .folded))
+            model = try SegFormerModel(float: try FloatSegFormer(try floatCheckpoint(file), decoder: .folded))
             precision = "fp32"
         }
         config = model.config
@@ -38,7 +38,7 @@ public final class FrameSegmenter: @unchecked Sendable {   // used by one thread
     public func classMap(of frame: RGBImage) throws(EdgeSegError) -> [UInt8] {
         let (height, width) = size ?? (frame.height, frame.width)
         if session.map({ $0.height != height || $0.width != width }) ?? true {
-            session = try Int8Session(model: model, height: height, width: width, threads: threads)
+            session = try Session(model: model, height: height, width: width, threads: threads)
         }
         let session = session!
         try session.run(image: frame)

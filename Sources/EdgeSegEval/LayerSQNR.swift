@@ -21,7 +21,7 @@ public struct LayerSQNR: Sendable {
     private let keptFloat: Set<String>
 
     /// The int8 activation points of `model`, each with its calibrated parameters.
-    public init(model: Int8SegFormer) throws(EdgeSegError) {
+    public init(model: SegFormerModel) throws(EdgeSegError) {
         var layers: [Layer] = []
         keptFloat = model.keepFloat
         for name in ActivationPoint.all(model.config) where !model.keepFloat.contains(name) {
@@ -47,7 +47,7 @@ public struct LayerSQNR: Sendable {
     /// decoder's fused map exists only in bands) and the float model with `decoder: .folded` (the reference
     /// decoder has no projection points). Nothing is added on an error.
     /// Returns the fp32 output; the int8 results are in `session`. `source` (the image) is named in errors.
-    public mutating func add(float: FloatSegFormer, int8 session: Int8Session, pixels: FloatTensor,
+    public mutating func add(float: FloatSegFormer, int8 session: Session, pixels: FloatTensor,
                              source: String) throws(EdgeSegError) -> FloatSegFormer.Output {
         let positions = positions, layers = layers, keptFloat = keptFloat
         var quantized = [[Int8]?](repeating: nil, count: layers.count)

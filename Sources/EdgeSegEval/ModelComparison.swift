@@ -20,7 +20,7 @@ public struct ModelComparison: Sendable {
     /// `examples` keeps the `worst` least agreeing images and `typical` ones around the median agreement;
     /// their class maps are computed again at the end, so memory stays bounded whatever the data set's
     /// size. Progress: (images done, total).
-    public init(float floatModel: FloatSegFormer, int8 int8Model: Int8SegFormer, dataset: LabeledDataset,
+    public init(float floatModel: FloatSegFormer, int8 int8Model: SegFormerModel, dataset: LabeledDataset,
                 size: (height: Int, width: Int)? = nil, examples exampleCounts: (worst: Int, typical: Int) = (0, 0),
                 progress: (Int, Int) -> Void = { _, _ in }) throws(EdgeSegError) {
         let config = floatModel.config
@@ -36,14 +36,14 @@ public struct ModelComparison: Sendable {
         var layerSQNR = try LayerSQNR(model: int8Model)
         // One session per input size: images of one size (or all, given `size`) share its arena. Observable: the
         // decoder's fused map is kept whole, so every point can be compared.
-        var session: Int8Session?
+        var session: Session?
         // One image through both models: its pixels, both class maps, and both sets of logits; with `measure`,
         // every activation point's int8 values are compared with fp32 on the way.
         func run(_ sample: LabeledDataset.Sample, measure: Bool) throws(EdgeSegError) -> (image: RGBImage, floatMap: [UInt8], int8Map: [UInt8], floatLogits: [Float], int8Logits: [Float]) {
             let image = try loadImage(path: sample.imagePath)
             let pixels = try preprocess(image, size: size)
             if session.map({ [config.numChannels, $0.height, $0.width] != pixels.shape }) ?? true {
-                session = try Int8Session(model: int8Model, height: pixels.shape[1], width: pixels.shape[2], observable: true)
+                session = try Session(model: int8Model, height: pixels.shape[1], width: pixels.shape[2], observable: true)
             }
             let int8Session = session!
             let floatLogits: FeatureMap

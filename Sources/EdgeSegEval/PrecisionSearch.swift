@@ -60,15 +60,15 @@ public struct PrecisionSearch {
     }
 
     /// `model` on the first `limit` images (all by default).
-    public func score(_ model: Int8SegFormer, limit: Int? = nil) throws(EdgeSegError) -> Score {
+    public func score(_ model: SegFormerModel, limit: Int? = nil) throws(EdgeSegError) -> Score {
         var matrix = try Self.matrix(dataset, classes: model.config.numLabels)
         var agreement = Agreement()
-        var session: Int8Session?
+        var session: Session?
         for (i, sample) in dataset.samples.prefix(limit ?? dataset.samples.count).enumerated() {
             let image = try loadImage(path: sample.imagePath)
             let (h, w) = size ?? (image.height, image.width)
             if session.map({ $0.height != h || $0.width != w }) ?? true {
-                session = try Int8Session(model: model, height: h, width: w, threads: threads)
+                session = try Session(model: model, height: h, width: w, threads: threads)
             }
             try session!.run(image: image)
             let map = session!.classMap(height: image.height, width: image.width)
@@ -84,7 +84,7 @@ public struct PrecisionSearch {
 
     /// Each of `candidates` kept in float alone (`load` makes the model for a set of kept points), scored on the
     /// first `images` images; most helpful first (mIoU gain, then agreement gain). Progress: (done, total).
-    public func sensitivity(candidates: [String], images: Int? = nil, load: (Set<String>) throws(EdgeSegError) -> Int8SegFormer,
+    public func sensitivity(candidates: [String], images: Int? = nil, load: (Set<String>) throws(EdgeSegError) -> SegFormerModel,
                             progress: (Int, Int) -> Void = { _, _ in }) throws(EdgeSegError) -> (base: Score, layers: [Sensitivity]) {
         let base = try score(try load([]), limit: images)
         var layers: [Sensitivity] = []
@@ -103,7 +103,7 @@ public struct PrecisionSearch {
     /// `maxDrop` points below fp32 on the whole data set; a point stays only if it raises the mIoU. Then, latest
     /// first, each kept point is dropped again if the target still holds without it, so no point kept is
     /// superfluous. Returns the points kept, the final score, and every step.
-    public func autoPrecision(ranked: [String], maxDrop: Double, load: (Set<String>) throws(EdgeSegError) -> Int8SegFormer,
+    public func autoPrecision(ranked: [String], maxDrop: Double, load: (Set<String>) throws(EdgeSegError) -> SegFormerModel,
                               progress: (Step) -> Void = { _ in }) throws(EdgeSegError) -> (kept: [String], score: Score, steps: [Step]) {
         guard let target = float.miou.map({ $0 - maxDrop }) else {
             throw EdgeSegError(.usage, "automatic precision needs labels: \(dataset.directory) has none")

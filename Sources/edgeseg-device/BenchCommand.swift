@@ -14,10 +14,10 @@ func runBenchCommand(_ arguments: [String]) throws(DeviceError) {
     let runs = try args.count("runs") ?? 5
 
     try running { () throws(EdgeSegError) in
-        let model = try Int8SegFormer(path: modelPath)
+        let model = try SegFormerModel(path: modelPath)
         let image = try loadImage(path: args.operands[0])
         let (height, width) = size ?? (image.height, image.width)
-        let session = try Int8Session(model: model, height: height, width: width, threads: threads)
+        let session = try Session(model: model, height: height, width: width, threads: threads)
         var labels = [UInt8](repeating: 0, count: image.width * image.height)
         func frame() throws(EdgeSegError) {
             try session.run(image: image)

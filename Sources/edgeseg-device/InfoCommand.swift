@@ -9,7 +9,7 @@ func runInfoCommand(_ arguments: [String]) throws(DeviceError) {
     if let path = args.value("model") {
         try running { () throws(EdgeSegError) in
             let file = try ModelFile(path: path, expecting: .int8)
-            let c = try Int8SegFormer(file: file).config
+            let c = try SegFormerModel(file: file).config
             print("model:      \(path)")
             print("kind:       int8 SegFormer (.edgeseg version \(file.version), \(file.mappedBytes.count) bytes)")
             print("stages:     hidden \(list(c.hiddenSizes)), depths \(list(c.depths)), heads \(list(c.numAttentionHeads)), sr \(list(c.srRatios))")

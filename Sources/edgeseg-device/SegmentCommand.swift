@@ -3,7 +3,7 @@ import EdgeSegRuntime
 
 /// `segment --model M.edgeseg IMAGE... [--size HxW] [--board NAME] [--threads N] [--out DIR] [--logits FILE]`:
 /// per image a class mask and an overlay, as the host's `edgeseg segment` writes them, and optionally the raw
-/// int8 logits. Runs an `Int8Session` (one arena, the board's worker threads) per input size.
+/// int8 logits. Runs an `Session` (one arena, the board's worker threads) per input size.
 func runSegmentCommand(_ arguments: [String]) throws(DeviceError) {
     let args = try ArgumentList(arguments, options: ["model", "size", "board", "threads", "out", "logits"])
     let modelPath = try args.required("model")
@@ -20,7 +20,7 @@ func runSegmentCommand(_ arguments: [String]) throws(DeviceError) {
     let logitsPath = args.value("logits")
 
     try running { () throws(EdgeSegError) in
-        let model = try Int8SegFormer(path: modelPath)
+        let model = try SegFormerModel(path: modelPath)
         let config = model.config
         guard config.numLabels <= 256 else {
             throw EdgeSegError(.usage, "\(modelPath) has \(config.numLabels) classes; masks hold at most 256")
@@ -30,13 +30,13 @@ func runSegmentCommand(_ arguments: [String]) throws(DeviceError) {
             throw EdgeSegError(.io, "\(outDirectory): cannot create the output folder: \(String(cString: es_strerror(status)))")
         }
         let palette = Palette(classCount: config.numLabels)
-        var session: Int8Session?
+        var session: Session?
         var logitsBytes: [UInt8] = []
         for (path, stem) in zip(images, stems) {
             let image = try loadImage(path: path)
             let (height, width) = size ?? (image.height, image.width)
             if session == nil || session!.height != height || session!.width != width {
-                session = try Int8Session(model: model, height: height, width: width, threads: threads)
+                session = try Session(model: model, height: height, width: width, threads: threads)
             }
             let start = es_monotonic_ns()
             try session!.run(image: image)

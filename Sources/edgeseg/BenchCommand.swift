@@ -38,14 +38,14 @@ struct BenchCommand: ParsableCommand {
         try reportingErrors { () throws(EdgeSegError) in
             guard runs >= 1, warmup >= 0 else { throw EdgeSegError(.usage, "--runs must be at least 1 and --warmup at least 0") }
             let network = ModelFile.looksLikeModelFile(path: model)
-                ? try Int8SegFormer(path: model)
-                : try Int8SegFormer(float: try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: model), decoder: .folded))
-            let session = try Int8Session(model: network, height: size.height, width: size.width, threads: threads)
+                ? try SegFormerModel(path: model)
+                : try SegFormerModel(float: try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: model), decoder: .folded))
+            let session = try Session(model: network, height: size.height, width: size.width, threads: threads)
             let picture = try image.map { path throws(EdgeSegError) in try loadImage(path: path) }
                 ?? syntheticPicture(height: size.height, width: size.width)
             session.timing = true
             let times = try frameMilliseconds(session, picture: picture, warmup: warmup, runs: runs)
-            let groups = Int8OpGroup.allCases.map { ($0.name, Double(session.groupNanoseconds[$0.rawValue]) / 1e6 / Double(runs)) }
+            let groups = OpGroup.allCases.map { ($0.name, Double(session.groupNanoseconds[$0.rawValue]) / 1e6 / Double(runs)) }
             let result = Result(median: median(times), min: times.min()!, mean: times.reduce(0, +) / Double(runs), groups: groups,
                                 arenaBytes: session.memory.arenaBytes)
             print(json ? try result.json(self) : result.text(self))

@@ -52,7 +52,7 @@ struct DemoCommand: ParsableCommand {
             try writeInt8Model(checkpoint, calibration: result, source: modelFolder, to: int8Path)
 
             print("3/3 compare int8 with fp32: \(dataset.summary)")
-            try compare(float: try FloatSegFormer(checkpoint, decoder: .folded), int8: try Int8SegFormer(path: int8Path), dataset: dataset,
+            try compare(float: try FloatSegFormer(checkpoint, decoder: .folded), int8: try SegFormerModel(path: int8Path), dataset: dataset,
                         size: calibration.size, report: output)
             print("report: \(output)/report.html")
         }

@@ -43,7 +43,7 @@ struct EvalCommand: ParsableCommand {
             // The folded decoder reports the int8 decoder's points (per-layer SQNR); its logits meet the same golden tolerance.
             let checkpoint = try loadHuggingFaceCheckpoint(directory: floatModel)
             let floatNetwork = try FloatSegFormer(checkpoint, decoder: .folded)
-            let int8Network = try Int8SegFormer(path: int8Model)
+            let int8Network = try SegFormerModel(path: int8Model)
             try compare(float: floatNetwork, int8: int8Network, dataset: dataset, size: size, report: report)
             if sensitivity {
                 // The int8 model's own scales, so every variant differs from it only in the points kept in float.
@@ -64,7 +64,7 @@ extension DatasetLayout: ExpressibleByArgument {}
 
 /// Runs both models over the data set with a progress bar, prints the comparison table and, given a
 /// folder, writes the report files there.
-func compare(float floatNetwork: FloatSegFormer, int8 int8Network: Int8SegFormer, dataset: LabeledDataset,
+func compare(float floatNetwork: FloatSegFormer, int8 int8Network: SegFormerModel, dataset: LabeledDataset,
              size: ImageSizeArgument?, report: String?) throws(EdgeSegError) {
     let bar = ProgressBar(label: "eval", total: Int64(dataset.samples.count), unit: .items("images"))
     let comparison = try ModelComparison(float: floatNetwork, int8: int8Network, dataset: dataset,

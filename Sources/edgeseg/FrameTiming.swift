@@ -4,7 +4,7 @@ import Foundation
 /// Milliseconds of each of `runs` frames after `warmup` untimed ones: what the camera loop does per frame (the
 /// picture resized into the arena, the model, the class map at the session's size). The session's op-group
 /// timings, when on, cover the timed frames only.
-func frameMilliseconds(_ session: Int8Session, picture: RGBImage, warmup: Int, runs: Int) throws(EdgeSegError) -> [Double] {
+func frameMilliseconds(_ session: Session, picture: RGBImage, warmup: Int, runs: Int) throws(EdgeSegError) -> [Double] {
     var labels = [UInt8](repeating: 0, count: session.height * session.width)
     func frame() throws(EdgeSegError) {
         try session.run(image: picture)

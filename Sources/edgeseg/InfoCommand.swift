@@ -20,7 +20,7 @@ struct InfoCommand: ParsableCommand {
         try reportingErrors { () throws(EdgeSegError) in
             if ModelFile.looksLikeModelFile(path: model) {
                 let file = try ModelFile(path: model, expecting: .int8)
-                let network = try Int8SegFormer(file: file)
+                let network = try SegFormerModel(file: file)
                 printConfig(network.config, kind: "int8 SegFormer (.edgeseg version \(file.version), \(file.mappedBytes.count) bytes)")
                 print("tensors:    \(file.tensors.count), \(file.tensors.reduce(0) { $0 + $1.byteCount }) bytes of data")
                 print("isa:        \(int8KernelISA)")
@@ -31,7 +31,7 @@ struct InfoCommand: ParsableCommand {
                 printConfig(checkpoint.config, kind: "float SegFormer (Hugging Face checkpoint)")
                 print("parameters: \(checkpoint.parameterCount)")
                 if let size {
-                    let planned = try Int8SegFormer(float: try FloatSegFormer(checkpoint, decoder: .folded))
+                    let planned = try SegFormerModel(float: try FloatSegFormer(checkpoint, decoder: .folded))
                     printMemoryPlan(try planned.memoryPlan(height: size.height, width: size.width, threads: threads))
                 }
                 printTable(expectedTensors(checkpoint.config).map { ($0.name, "f32 \(describeShape($0.shape))") })
@@ -54,7 +54,7 @@ struct InfoCommand: ParsableCommand {
     }
 
     /// The arena a session at --size needs (one allocation, made before the first frame) and what fills it.
-    private func printMemoryPlan(_ memory: Int8MemoryPlan) {
+    private func printMemoryPlan(_ memory: MemoryPlan) {
         print("arena:      \(memory.arenaBytes) bytes at \(size!) with \(threads) thread(s) (lower bound \(memory.lowerBound); \(memory.requests.count) buffers, \(memory.requests.reduce(0) { $0 + $1.size }) bytes if none shared memory)")
         print("largest buffers:")
         for (name, bytes) in memory.largest(8) {

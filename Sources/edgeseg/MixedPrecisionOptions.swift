@@ -31,9 +31,9 @@ struct SensitivityOptions: ParsableArguments {
     /// The search over `dataset`: the candidates' file mapped, the fp32 model run over every image.
     func prepare(_ checkpoint: FloatCheckpoint, activations: [String: QuantizationParameters], dataset: LabeledDataset,
                  size: ImageSizeArgument?) throws(EdgeSegError)
-        -> (search: PrecisionSearch, points: [String], load: (Set<String>) throws(EdgeSegError) -> Int8SegFormer) {
+        -> (search: PrecisionSearch, points: [String], load: (Set<String>) throws(EdgeSegError) -> SegFormerModel) {
         let (file, points) = try candidates(checkpoint, activations: activations)
-        let load = { (kept: Set<String>) throws(EdgeSegError) -> Int8SegFormer in try Int8SegFormer(file: file, keepFloat: kept) }
+        let load = { (kept: Set<String>) throws(EdgeSegError) -> SegFormerModel in try SegFormerModel(file: file, keepFloat: kept) }
         let floatBar = ProgressBar(label: "fp32", total: Int64(dataset.samples.count), unit: .items("images"))
         let search = try PrecisionSearch(float: try FloatSegFormer(checkpoint, decoder: .folded), dataset: dataset,
                                          size: size.map { ($0.height, $0.width) }, threads: threads) { done, _ in
@@ -44,7 +44,7 @@ struct SensitivityOptions: ParsableArguments {
     }
 
     /// The sensitivity of every point; prints the sorted table.
-    func measure(_ search: PrecisionSearch, points: [String], load: (Set<String>) throws(EdgeSegError) -> Int8SegFormer)
+    func measure(_ search: PrecisionSearch, points: [String], load: (Set<String>) throws(EdgeSegError) -> SegFormerModel)
         throws(EdgeSegError) -> (base: PrecisionSearch.Score, layers: [PrecisionSearch.Sensitivity]) {
         let bar = ProgressBar(label: "sensitivity", total: Int64(points.count), unit: .items("layers"))
         let (base, layers) = try search.sensitivity(candidates: points, images: sensitivityImages, load: load) { done, _ in
@@ -85,7 +85,7 @@ func sensitivityJSON(base: PrecisionSearch.Score, layers: [PrecisionSearch.Sensi
 }
 
 /// Median milliseconds per frame of `model` at `height`×`width` (`bench`'s frame on its synthetic picture).
-func medianFrameMilliseconds(_ model: Int8SegFormer, height: Int, width: Int, threads: Int, runs: Int = 9) throws(EdgeSegError) -> Double {
-    let session = try Int8Session(model: model, height: height, width: width, threads: threads)
+func medianFrameMilliseconds(_ model: SegFormerModel, height: Int, width: Int, threads: Int, runs: Int = 9) throws(EdgeSegError) -> Double {
+    let session = try Session(model: model, height: height, width: width, threads: threads)
     return median(try frameMilliseconds(session, picture: syntheticPicture(height: height, width: width), warmup: 1, runs: runs))
 }

@@ -49,7 +49,7 @@ struct SegmentCommand: ParsableCommand {
             case .int8(let int8Model):
                 // The picture goes straight into the session's arena (resized, normalised, quantized in one pass).
                 let (height, width) = modelSize ?? (image.height, image.width)
-                let session = try Int8Session(model: int8Model, height: height, width: width,
+                let session = try Session(model: int8Model, height: height, width: width,
                                               threads: threads ?? profile?.threads ?? 1)
                 try session.run(image: image)
                 labels = session.classMap(height: image.height, width: image.width)

@@ -5,12 +5,12 @@ import EdgeSegRuntime
 /// config.json or model.safetensors) or an int8 `.edgeseg` file.
 enum SegmentationModel {
     case float(FloatSegFormer)
-    case int8(Int8SegFormer)
+    case int8(SegFormerModel)
 
     /// `decoder` applies to float models (int8 models are always folded).
     static func load(_ path: String, decoder: FloatSegFormer.DecoderForm = .reference) throws(EdgeSegError) -> SegmentationModel {
         if ModelFile.looksLikeModelFile(path: path) {
-            return .int8(try Int8SegFormer(path: path))
+            return .int8(try SegFormerModel(path: path))
         }
         return .float(try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: path), decoder: decoder))
     }

@@ -59,7 +59,7 @@ import Testing
         let weight = try checkpoint.tensor("decode_head.classifier.weight")
         checkpoint.tensors["decode_head.classifier.weight"] = FloatTensor(shape: weight.shape, data: [Float](repeating: 0, count: weight.count))
         checkpoint.tensors["decode_head.classifier.bias"] = FloatTensor(shape: [150], data: (0..<150).map { $0 == 149 ? 5 : 0 })
-        let int8 = try Int8SegFormer(path: try Self.quantize(checkpoint))
+        let int8 = try SegFormerModel(path: try Self.quantize(checkpoint))
         let float = try FloatSegFormer(checkpoint, decoder: .folded)
 
         let stored: [UInt8] = [0, 150, 150, 1, 1, 2, 150, 0, 150, 150, 1, 0,

@@ -17,17 +17,17 @@ import Testing
         let mean = try #require(object["mean_ms"] as? Double)
         #expect(minimum > 0 && minimum <= median && minimum <= mean)
         let groups = try #require(object["groups_ms"] as? [String: Double])
-        #expect(Set(groups.keys) == Set(Int8OpGroup.allCases.map(\.name)))
+        #expect(Set(groups.keys) == Set(OpGroup.allCases.map(\.name)))
         // The op groups are timed inside the frames: together they cannot exceed the mean frame.
         #expect(groups.values.reduce(0, +) <= mean * 1.01)
-        let plan = try Int8SegFormer(path: try Int8ModelTests.modelPath).memoryPlan(height: 64, width: 96, threads: 2)
+        let plan = try SegFormerModel(path: try Int8ModelTests.modelPath).memoryPlan(height: 64, width: 96, threads: 2)
         #expect(object["arena_bytes"] as? Int == plan.arenaBytes)
     }
 
     @Test func floatFolderRunsOnThePlannedFp32Runtime() throws {
         let run = try runEdgeSeg(["bench", "--model", SharedAssets.camvidModel, "--size", "64x64", "--runs", "1", "--warmup", "0"])
         #expect(run.status == 0, "\(run.stderr)")
-        let planned = try Int8SegFormer(float: try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel),
+        let planned = try SegFormerModel(float: try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel),
                                                                    decoder: .folded))
         #expect(run.stdout.contains("arena:   \(try planned.memoryPlan(height: 64, width: 64).arenaBytes) bytes"), "\(run.stdout)")
     }

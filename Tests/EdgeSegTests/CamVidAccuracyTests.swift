@@ -15,7 +15,7 @@ import Testing
         try Int8Quantizer.quantize(checkpoint, activations: calibration.activationParameters).write(to: scratch + "/camvid.edgeseg")
 
         let data = try LabeledDataset(directory: SharedAssets.path("assets/camvid/eval"), layout: .camvid)
-        let comparison = try ModelComparison(float: try FloatSegFormer(checkpoint, decoder: .folded), int8: try Int8SegFormer(path: scratch + "/camvid.edgeseg"),
+        let comparison = try ModelComparison(float: try FloatSegFormer(checkpoint, decoder: .folded), int8: try SegFormerModel(path: scratch + "/camvid.edgeseg"),
                                              dataset: data)
         let float = try #require(comparison.float), int8 = try #require(comparison.int8)
         print("CamVid eval, percentile 99.99: fp32 mIoU \(float.meanIoU!), int8 mIoU \(int8.meanIoU!), "

@@ -2,21 +2,21 @@ import EdgeSegImport
 import EdgeSegRuntime
 import Testing
 
-/// The fp32 model on the planned arena (`Int8SegFormer(float:)` in an `Int8Session`): the bits of the fp32
+/// The fp32 model on the planned arena (`SegFormerModel(float:)` in an `Session`): the bits of the fp32
 /// reference forward, its class map, one allocation per session and none per frame.
 @Suite struct FloatSessionTests {
-    static func models() throws -> (reference: FloatSegFormer, planned: Int8SegFormer) {
+    static func models() throws -> (reference: FloatSegFormer, planned: SegFormerModel) {
         let reference = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel), decoder: .folded)
-        return (reference, try Int8SegFormer(float: reference))
+        return (reference, try SegFormerModel(float: reference))
     }
 
     @Test(arguments: [1, 2])
     func plannedForwardIsTheReferenceBitForBit(threads: Int) throws {
         let (reference, planned) = try Self.models()
-        let picture = try loadImage(path: Int8SessionTests.images[0])
+        let picture = try loadImage(path: SessionTests.images[0])
         let pixels = try preprocess(picture, size: (96, 128))
         let expected = try reference.forward(pixels).logits
-        let session = try Int8Session(model: planned, height: 96, width: 128, threads: threads)
+        let session = try Session(model: planned, height: 96, width: 128, threads: threads)
         try session.run(pixels: pixels)
         let logits = try #require(session.floatLogits)
         #expect((logits.height, logits.width, logits.channels) == (expected.height, expected.width, expected.channels))
@@ -30,8 +30,8 @@ import Testing
 
     @Test func framesAllocateNothing() throws {
         let planned = try Self.models().planned
-        let count = try Int8SessionTests.allocationsPerFrames(20, [try loadImage(path: Int8SessionTests.images[1])]) { () throws(EdgeSegError) in
-            try Int8Session(model: planned, height: 96, width: 128, threads: 2)
+        let count = try SessionTests.allocationsPerFrames(20, [try loadImage(path: SessionTests.images[1])]) { () throws(EdgeSegError) in
+            try Session(model: planned, height: 96, width: 128, threads: 2)
         }
         #expect(count == 0)
     }
@@ -48,7 +48,7 @@ import Testing
 
     @Test func referenceDecoderIsRefused() throws {
         let reference = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel))
-        let error = #expect(throws: EdgeSegError.self) { _ = try Int8SegFormer(float: reference) }
+        let error = #expect(throws: EdgeSegError.self) { _ = try SegFormerModel(float: reference) }
         #expect(error?.message.contains("folded") == true)
     }
 }

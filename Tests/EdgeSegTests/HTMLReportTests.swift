@@ -24,7 +24,7 @@ import Testing
     @Test func comparisonKeepsTheChosenImagesMaps() throws {
         let dataset = try LabeledDataset(directory: try Self.smallEvalFolder(5))
         let float = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel), decoder: .folded)
-        let int8 = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let int8 = try SegFormerModel(path: try Int8ModelTests.modelPath)
         let comparison = try ModelComparison(float: float, int8: int8, dataset: dataset, size: (96, 128), examples: (2, 1))
 
         let sorted = comparison.perImage.sorted { ($0.agreement, $0.name) < ($1.agreement, $1.name) }

@@ -24,7 +24,7 @@ import Testing
     /// Same input, same bits: twice on one instance, and on a second instance loaded from the same file.
     @Test func outputIsBitIdenticalAcrossRunsAndInstances() throws {
         let pixels = try preprocess(try loadImage(path: Self.image), size: (96, 128))
-        let first = try Int8SegFormer(path: try Self.modelPath), second = try Int8SegFormer(path: try Self.modelPath)
+        let first = try SegFormerModel(path: try Self.modelPath), second = try SegFormerModel(path: try Self.modelPath)
         let a = try first.forward(pixels), b = try first.forward(pixels), c = try second.forward(pixels)
         #expect(a.logits.data == b.logits.data)
         #expect(a.logits.data == c.logits.data)
@@ -40,7 +40,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("(int8)"))
         let image = try loadImage(path: Self.image)
-        let model = try Int8SegFormer(path: try Self.modelPath)
+        let model = try SegFormerModel(path: try Self.modelPath)
         let expected = classMap(logits: try model.forward(preprocess(image, size: (96, 128))).logits,
                                 height: image.height, width: image.width)
         #expect(try loadLabelImage(path: dir + "/mask.png").values == expected)
@@ -49,7 +49,7 @@ import Testing
     /// The int8 model tracks the float one: stage outputs' SQNR and the class maps' agreement at this size.
     @Test func int8TracksFloat() throws {
         let pixels = try preprocess(try loadImage(path: Self.image), size: (96, 128))
-        let model = try Int8SegFormer(path: try Self.modelPath)
+        let model = try SegFormerModel(path: try Self.modelPath)
         let float = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel), decoder: .folded)
         let q = try model.forward(pixels), f = try float.forward(pixels)
         for s in 0..<4 {
@@ -71,7 +71,7 @@ import Testing
     /// A float checkpoint where an int8 model is expected says how to get one.
     @Test func floatCheckpointIsRefusedWithAdvice() throws {
         do {
-            _ = try Int8SegFormer(path: SharedAssets.camvidModel + "/model.safetensors")
+            _ = try SegFormerModel(path: SharedAssets.camvidModel + "/model.safetensors")
             Issue.record("a safetensors checkpoint loaded as an int8 model")
         } catch {
             #expect(error.message.contains("edgeseg quantize"), "\(error.message)")

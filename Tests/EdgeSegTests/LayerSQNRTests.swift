@@ -14,7 +14,7 @@ import Testing
         let dataset = try LabeledDataset(directory: try HTMLReportTests.smallEvalFolder(2))
         let checkpoint = try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel)
         let float = try FloatSegFormer(checkpoint, decoder: .folded)
-        let int8 = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let int8 = try SegFormerModel(path: try Int8ModelTests.modelPath)
         let comparison = try ModelComparison(float: float, int8: int8, dataset: dataset, size: Self.size)
         let layers = comparison.layers.layers
         #expect(layers.map(\.name) == ActivationPoint.all(checkpoint.config))
@@ -61,7 +61,7 @@ import Testing
     @Test func floatModelWithoutTheDecoderPointsIsAnError() throws {
         let dataset = try LabeledDataset(directory: try HTMLReportTests.smallEvalFolder(1))
         let float = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel), decoder: .reference)
-        let int8 = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let int8 = try SegFormerModel(path: try Int8ModelTests.modelPath)
         let error = #expect(throws: EdgeSegError.self) {
             _ = try ModelComparison(float: float, int8: int8, dataset: dataset, size: Self.size)
         }

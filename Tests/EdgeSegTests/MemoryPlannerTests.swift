@@ -222,7 +222,7 @@ import Testing
         let model = try FloatSegFormer(checkpoint, decoder: .folded)
         nonisolated(unsafe) var seen: [(String, Int)] = []
         _ = try model.forward(FloatTensor(zeros: [3, 70, 90])) { name, values in seen.append((name, values.count)) }
-        let int8 = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let int8 = try SegFormerModel(path: try Int8ModelTests.modelPath)
         let points = Set(ActivationPoint.all(checkpoint.config))
         let whole = try int8.memoryPlan(height: 70, width: 90, observable: true)
         let activations = whole.names.indices.filter { points.contains(whole.names[$0]) }
@@ -274,7 +274,7 @@ import Testing
     /// CamVid B0 at its native size, 512² and 1024²: the plan within 10 % of the lower bound.
     @Test(arguments: [(360, 480), (512, 512), (1024, 1024)])
     func camvidPlanIsNearTheLowerBound(height: Int, width: Int) throws {
-        let int8 = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let int8 = try SegFormerModel(path: try Int8ModelTests.modelPath)
         let start = ContinuousClock.now
         let memory = try int8.memoryPlan(height: height, width: width)
         let elapsed = ContinuousClock.now - start

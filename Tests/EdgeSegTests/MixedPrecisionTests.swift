@@ -11,7 +11,7 @@ import Testing
     /// The suite's int8 model quantized again with every point that can be kept in float kept: both precisions
     /// of every layer in one file.
     static let everyLayer: Result<(path: String, points: [String]), EdgeSegError> = Result { () throws(EdgeSegError) in
-        let plain = try Int8SegFormer(path: try Int8ModelTests.quantizedModel.get())
+        let plain = try SegFormerModel(path: try Int8ModelTests.quantizedModel.get())
         let points = ActivationPoint.all(plain.config).filter { ActivationPoint.cannotKeepFloat($0, plain.config) == nil }
         let path = SharedAssets.scratchDirectory("mixed") + "/every-layer.edgeseg"
         let checkpoint = try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel)
@@ -43,17 +43,17 @@ import Testing
         let plainFile = try ModelFile(path: try Int8ModelTests.modelPath, expecting: .int8)
         #expect(!plainFile.tensors.contains { $0.name.hasSuffix("_f32") })
         #expect(plainFile.metadata["keep_float"] == nil)
-        let plain = try Int8SegFormer(file: plainFile)
+        let plain = try SegFormerModel(file: plainFile)
         let both = try ModelFile(path: try Self.everyLayer.get().path, expecting: .int8)
         let pixels = try Self.pixels()
-        #expect(try Int8SegFormer(file: both, keepFloat: []).forward(pixels).logits.data == (try plain.forward(pixels)).logits.data)
+        #expect(try SegFormerModel(file: both, keepFloat: []).forward(pixels).logits.data == (try plain.forward(pixels)).logits.data)
     }
 
     /// Every point kept in float: only the input and the logits are quantized, so the logits track fp32 far more
     /// closely than the all-integer model's.
     @Test func everythingKeptTracksFloat() throws {
-        let mixed = try Int8SegFormer(path: try Self.everyLayer.get().path)
-        let plain = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let mixed = try SegFormerModel(path: try Self.everyLayer.get().path)
+        let plain = try SegFormerModel(path: try Int8ModelTests.modelPath)
         #expect(mixed.keepFloat == Set(try Self.everyLayer.get().points))
         let pixels = try Self.pixels()
         let reference = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel), decoder: .folded)
@@ -70,10 +70,10 @@ import Testing
     @Test(arguments: pointOfEachKind)
     func onePointKeptChangesOnlyWhatFollows(point: String) throws {
         let file = try ModelFile(path: try Self.everyLayer.get().path, expecting: .int8)
-        let plain = try Int8SegFormer(file: file, keepFloat: [])
-        let mixed = try Int8SegFormer(file: file, keepFloat: [point])
-        func observe(_ model: Int8SegFormer) throws -> (points: [String: [Int8]], logits: [Int8]) {
-            let session = try Int8Session(model: model, height: 96, width: 128, observable: true)
+        let plain = try SegFormerModel(file: file, keepFloat: [])
+        let mixed = try SegFormerModel(file: file, keepFloat: [point])
+        func observe(_ model: SegFormerModel) throws -> (points: [String: [Int8]], logits: [Int8]) {
+            let session = try Session(model: model, height: 96, width: 128, observable: true)
             var seen: [String: [Int8]] = [:]
             try session.run(pixels: try Self.pixels()) { name, values in seen[name] = Array(values) }
             return (seen, Array(session.logits.data))
@@ -89,21 +89,21 @@ import Testing
 
     /// A mixed model's frames allocate nothing either, float layers included.
     @Test func mixedFramesAllocateNothing() throws {
-        let model = try Int8SegFormer(file: try ModelFile(path: try Self.everyLayer.get().path, expecting: .int8),
+        let model = try SegFormerModel(file: try ModelFile(path: try Self.everyLayer.get().path, expecting: .int8),
                                       keepFloat: Set(Self.pointOfEachKind))
-        let count = try Int8SessionTests.allocationsPerFrames(20, [try loadImage(path: Int8ModelTests.image)]) { () throws(EdgeSegError) in
-            try Int8Session(model: model, height: 96, width: 128, threads: 2)
+        let count = try SessionTests.allocationsPerFrames(20, [try loadImage(path: Int8ModelTests.image)]) { () throws(EdgeSegError) in
+            try Session(model: model, height: 96, width: 128, threads: 2)
         }
         #expect(count == 0)
     }
 
     /// Float layers split by rows over the threads give the one-thread bits.
     @Test func threadsDoNotChangeTheBits() throws {
-        let model = try Int8SegFormer(path: try Self.everyLayer.get().path)
+        let model = try SegFormerModel(path: try Self.everyLayer.get().path)
         let picture = try loadImage(path: Int8ModelTests.image)
         var logits: [[Int8]] = []
         for threads in [1, 2, 3] {
-            let session = try Int8Session(model: model, height: 96, width: 128, threads: threads)
+            let session = try Session(model: model, height: 96, width: 128, threads: threads)
             try session.run(image: picture)
             logits.append(Array(session.logits.data))
         }
@@ -112,7 +112,7 @@ import Testing
 
     /// The plan of a mixed model holds: no two live buffers overlap, kept points take 4 bytes an element.
     @Test func mixedMemoryPlanIsVerified() throws {
-        let model = try Int8SegFormer(file: try ModelFile(path: try Self.everyLayer.get().path, expecting: .int8),
+        let model = try SegFormerModel(file: try ModelFile(path: try Self.everyLayer.get().path, expecting: .int8),
                                       keepFloat: Set(Self.pointOfEachKind))
         let plan = try model.memoryPlan(height: 96, width: 128, threads: 2)
         try verify(plan.plan, plan.requests)
@@ -122,7 +122,7 @@ import Testing
 
     /// The quantizer writes the float weights of exactly the layers around a kept point, and records the point.
     @Test func quantizerStoresFloatWeightsAroundKeptPoints() throws {
-        let plain = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let plain = try SegFormerModel(path: try Int8ModelTests.modelPath)
         let checkpoint = try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel)
         let path = SharedAssets.scratchDirectory("mixed") + "/gelu.edgeseg"
         try Int8Quantizer.quantize(checkpoint, activations: plain.activations, keepFloat: ["stage1.block1.gelu"]).write(to: path)
@@ -130,11 +130,11 @@ import Testing
         // GELU writes it (no weights), dense2 reads it.
         #expect(file.tensors.filter { $0.name.hasSuffix("_f32") }.map(\.name).sorted()
                 == ["segformer.encoder.block.0.0.mlp.dense2.bias_f32", "segformer.encoder.block.0.0.mlp.dense2.weight_f32"])
-        #expect(try Int8SegFormer(file: file).keepFloat == ["stage1.block1.gelu"])
+        #expect(try SegFormerModel(file: file).keepFloat == ["stage1.block1.gelu"])
     }
 
     @Test func badPointsAreRefusedWithTheirNames() throws {
-        let plain = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let plain = try SegFormerModel(path: try Int8ModelTests.modelPath)
         let checkpoint = try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel)
         for (name, expected) in [("logits", "always int8"), ("input", "always int8"), ("stage9.norm", "not an activation point")] {
             let error = #expect(throws: EdgeSegError.self) {
@@ -143,7 +143,7 @@ import Testing
             #expect(error?.message.contains(name) == true && error?.message.contains(expected) == true, "\(error?.message ?? "")")
         }
         let file = try ModelFile(path: try Int8ModelTests.modelPath, expecting: .int8)
-        let missing = #expect(throws: EdgeSegError.self) { _ = try Int8SegFormer(file: file, keepFloat: ["stage1.block1.gelu"]) }
+        let missing = #expect(throws: EdgeSegError.self) { _ = try SegFormerModel(file: file, keepFloat: ["stage1.block1.gelu"]) }
         #expect(missing?.message.contains("mlp.dense2.weight_f32") == true && missing?.message.contains("--keep-float") == true,
                 "\(missing?.message ?? "")")
     }
@@ -154,14 +154,14 @@ import Testing
         let dir = SharedAssets.scratchDirectory("mixed-data")
         for sub in ["images", "labels"] {
             try? FileManager.default.createDirectory(atPath: "\(dir)/\(sub)", withIntermediateDirectories: true)
-            for name in Int8SessionTests.images.map({ ($0 as NSString).lastPathComponent }) {
+            for name in SessionTests.images.map({ ($0 as NSString).lastPathComponent }) {
                 try? FileManager.default.createSymbolicLink(atPath: "\(dir)/\(sub)/\(name)",
                                                             withDestinationPath: SharedAssets.path("assets/camvid/eval/\(sub)/\(name)"))
             }
         }
         let dataset = try LabeledDataset(directory: dir)
         let file = try ModelFile(path: try Self.everyLayer.get().path, expecting: .int8)
-        let load = { (kept: Set<String>) throws(EdgeSegError) -> Int8SegFormer in try Int8SegFormer(file: file, keepFloat: kept) }
+        let load = { (kept: Set<String>) throws(EdgeSegError) -> SegFormerModel in try SegFormerModel(file: file, keepFloat: kept) }
         let float = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel), decoder: .folded)
         let search = try PrecisionSearch(float: float, dataset: dataset, size: (96, 128), threads: 2)
         // A limit scores the first images only: the same as a data set of just those.
@@ -221,7 +221,7 @@ import Testing
         let kept = try runEdgeSeg(base + ["--keep-float", "stage1.block1.gelu", "decoder.fused"])
         #expect(kept.status == 0, "\(kept.stderr)")
         #expect(kept.stdout.contains("kept in float: stage1.block1.gelu, decoder.fused"), "\(kept.stdout)")
-        #expect(try Int8SegFormer(path: dir + "/m.edgeseg").keepFloat == ["stage1.block1.gelu", "decoder.fused"])
+        #expect(try SegFormerModel(path: dir + "/m.edgeseg").keepFloat == ["stage1.block1.gelu", "decoder.fused"])
         let refused = try runEdgeSeg(base + ["--keep-float", "logits"])
         #expect(refused.status == 1 && refused.stderr.contains("logits is always int8"), "\(refused.stderr)")
         let noData = try runEdgeSeg(base + ["--auto-precision"])

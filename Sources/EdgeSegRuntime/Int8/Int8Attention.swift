@@ -2,7 +2,7 @@ import CEdgeSeg
 
 /// Efficient self-attention as the program emits it (each layer int8 or float): queries from every token, keys
 /// and values from the spatially reduced map (sr conv + LayerNorm), the attention core, and the output projection.
-struct Int8EfficientAttention {
+struct EfficientAttention {
     let stage: Int
     let index: Int
     let query: MixedLayer<Int8Linear, FloatLinear>
@@ -14,7 +14,7 @@ struct Int8EfficientAttention {
     let output: MixedLayer<Int8Linear, FloatLinear>
 
     /// Appends the attention of the normalised map `x`; returns the attention output.
-    func emit(_ x: ArenaTensor, into p: inout Int8Program) -> ArenaTensor {
+    func emit(_ x: ArenaTensor, into p: inout Program) -> ArenaTensor {
         func point(_ b: ActivationPoint.Block) -> String { ActivationPoint.block(stage, index, b) }
         let q = p.linear(query, x, point(.query))
         var keysIn = x
@@ -28,9 +28,9 @@ struct Int8EfficientAttention {
     }
 }
 
-extension Int8EfficientAttention {
+extension EfficientAttention {
     /// Read from an int8 model file, each layer in the precision the file asks for.
-    init(_ r: Int8ModelReader, block p: String, stage s: Int, index b: Int, config c: SegFormerConfig) throws(EdgeSegError) {
+    init(_ r: ModelFileReader, block p: String, stage s: Int, index b: Int, config c: SegFormerConfig) throws(EdgeSegError) {
         let ch = c.hiddenSizes[s], sr = c.srRatios[s], heads = c.numAttentionHeads[s]
         func point(_ x: ActivationPoint.Block) -> String { ActivationPoint.block(s, b, x) }
         stage = s

@@ -3,7 +3,7 @@ import CEdgeSeg
 /// The decode head as the program emits it (int8, or float layers), folded (see `FloatDecoder`): each stage
 /// projected straight to D channels by (W_fuse,s · W_s), the projections upsampled, rescaled and summed with the
 /// bias (in one integer pass with the ReLU fused, for int8), then the classifier.
-struct Int8Decoder {
+struct DecodeHead {
     let projections: [MixedLayer<Int8Linear, FloatLinear>]
     let head: MixedLayer<Int8DecoderHead, FloatDecoderHead>
 
@@ -11,7 +11,7 @@ struct Int8Decoder {
     /// runs the fuse as one band, so the fused map exists whole (named as its activation point) for observers.
     /// Otherwise an integer head projects stage 1 itself, band by band (stage 1 is at the head's size, so a
     /// band needs only its own rows): the stage-1 projection, the decoder's largest map, never exists whole.
-    func emit(_ stages: [ArenaTensor], wholeFusedMap: Bool, into p: inout Int8Program) -> ArenaTensor {
+    func emit(_ stages: [ArenaTensor], wholeFusedMap: Bool, into p: inout Program) -> ArenaTensor {
         var head = head, projected: [ArenaTensor] = []
         if !wholeFusedMap, case .int8(var h) = head, case .int8(let first) = projections[0] {
             h.firstProjection = first
@@ -28,9 +28,9 @@ struct Int8Decoder {
     }
 }
 
-extension Int8Decoder {
+extension DecodeHead {
     /// Read from an int8 model file, each layer in the precision the file asks for.
-    init(_ r: Int8ModelReader, config c: SegFormerConfig) throws(EdgeSegError) {
+    init(_ r: ModelFileReader, config c: SegFormerConfig) throws(EdgeSegError) {
         let d = c.decoderHiddenSize
         var projections: [MixedLayer<Int8Linear, FloatLinear>] = []
         for s in 0..<c.numStages {

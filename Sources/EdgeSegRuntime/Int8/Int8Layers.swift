@@ -17,7 +17,7 @@ struct Int8Linear {
     let packed: UnsafeRawPointer
     let output: es_qs8_out
 
-    init(_ r: Int8ModelReader, _ name: String, input: String, output out: String, inFeatures: Int, outFeatures: Int,
+    init(_ r: ModelFileReader, _ name: String, input: String, output out: String, inFeatures: Int, outFeatures: Int,
          hasBias: Bool = true, relu: Bool = false) throws(EdgeSegError) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
@@ -49,7 +49,7 @@ struct Int8Conv2d {
     let inputZeroPoint: Int32
     let output: es_qs8_out
 
-    init(_ r: Int8ModelReader, _ name: String, input: String, output out: String, inChannels: Int, outChannels: Int,
+    init(_ r: ModelFileReader, _ name: String, input: String, output out: String, inChannels: Int, outChannels: Int,
          kernel: Int, stride: Int, padding: Int) throws(EdgeSegError) {
         self.kernel = kernel
         self.stride = stride
@@ -95,7 +95,7 @@ struct Int8DepthwiseConv3x3 {
     let inputZeroPoint: Int32
     let output: es_qs8_out
 
-    init(_ r: Int8ModelReader, _ name: String, input: String, output out: String, channels: Int) throws(EdgeSegError) {
+    init(_ r: ModelFileReader, _ name: String, input: String, output out: String, channels: Int) throws(EdgeSegError) {
         self.channels = channels
         weight = try r.int8("\(name).weight", count: 9 * channels)
         bias = try r.int32("\(name).bias", count: channels)
@@ -120,7 +120,7 @@ struct Int8LayerNorm {
     let perChannel: [es_qs8_layernorm_channel]
     let output: es_qs8_out
 
-    init(_ r: Int8ModelReader, _ name: String, output out: String, channels: Int) throws(EdgeSegError) {
+    init(_ r: ModelFileReader, _ name: String, output out: String, channels: Int) throws(EdgeSegError) {
         self.channels = channels
         let multipliers = try r.int32("\(name).ln_multiplier", count: channels)
         let shifts = try r.int32("\(name).ln_shift", count: channels)
@@ -143,7 +143,7 @@ struct Int8LayerNorm {
 struct Int8Lookup {
     let table: UnsafeBufferPointer<Int8>
 
-    init(_ r: Int8ModelReader, _ name: String) throws(EdgeSegError) {
+    init(_ r: ModelFileReader, _ name: String) throws(EdgeSegError) {
         table = try r.int8(name, count: 256)
     }
 
@@ -157,7 +157,7 @@ struct Int8Add {
     let params: es_qs8_vadd_params
     let output: es_qs8_out
 
-    init(_ r: Int8ModelReader, _ name: String, output out: String) throws(EdgeSegError) {
+    init(_ r: ModelFileReader, _ name: String, output out: String) throws(EdgeSegError) {
         let p = try r.int32(name, count: 5)
         params = es_qs8_vadd_params(a_zero_point: p[0], b_zero_point: p[1], a_multiplier: p[2], b_multiplier: p[3], shift: p[4])
         output = outputRange(try r.zeroPoint(out))

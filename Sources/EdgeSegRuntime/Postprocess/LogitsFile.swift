@@ -65,10 +65,10 @@ private func readLittleEndian<T: FixedWidthInteger & UnsignedInteger>(_ bytes: [
     return value
 }
 
-extension Int8SegFormer {
+extension SegFormerModel {
     /// This model's logits (from `forward` or a session) with their scale from the model file, for a logits file.
     public func logitsRecord(_ logits: Int8Map) -> LogitsRecord {
-        // Int8ModelReader refuses a model without parameters for every activation point, logits included.
+        // ModelFileReader refuses a model without parameters for every activation point, logits included.
         LogitsRecord(logits: logits, scale: activations[ActivationPoint.logits]!.scale)
     }
 }

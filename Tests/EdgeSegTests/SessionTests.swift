@@ -4,7 +4,7 @@ import Testing
 
 /// The int8 session on its static arena: no heap allocation per frame, a caller's buffer, and the same bits as
 /// the one-off forward.
-@Suite struct Int8SessionTests {
+@Suite struct SessionTests {
     static let images = ["0001TP_008550", "0001TP_008580", "0001TP_008610"].map {
         SharedAssets.path("assets/camvid/eval/images/\($0).png")
     }
@@ -13,10 +13,10 @@ import Testing
     /// caller's buffer): not one heap allocation, on the calling thread or on the session's worker threads.
     @Test(arguments: [1, 2])
     func framesAllocateNothing(threads: Int) throws {
-        let model = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let model = try SegFormerModel(path: try Int8ModelTests.modelPath)
         let pictures = try Self.images.map { try loadImage(path: $0) }
         let count = try Self.allocationsPerFrames(100, pictures) { () throws(EdgeSegError) in
-            try Int8Session(model: model, height: 96, width: 128, threads: threads)
+            try Session(model: model, height: 96, width: 128, threads: threads)
         }
         #expect(count == 0, "\(count) heap allocations in 100 frames with \(threads) thread(s)")
     }
@@ -25,7 +25,7 @@ import Testing
     /// picture's size) after one warm-up round, on the calling thread and on the session's workers; the
     /// session is made by `make` with its worker threads tracked.
     static func allocationsPerFrames(_ frames: Int, _ pictures: [RGBImage],
-                                     _ make: () throws(EdgeSegError) -> Int8Session) throws -> Int {
+                                     _ make: () throws(EdgeSegError) -> Session) throws -> Int {
         allocation_tracking_begin()
         defer { allocation_tracking_end() }
         allocation_tracking_new_threads(1)   // the session's workers
@@ -49,7 +49,7 @@ import Testing
 
     /// The counter sees allocations, so the test above can fail: one-off forwards allocate (their session).
     @Test func counterSeesAllocations() throws {
-        let model = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let model = try SegFormerModel(path: try Int8ModelTests.modelPath)
         let pixels = try preprocess(try loadImage(path: Self.images[0]), size: (96, 128))
         allocation_tracking_begin()
         defer { allocation_tracking_end() }
@@ -62,13 +62,13 @@ import Testing
     /// The default session's decoder (stage 1 projected band by band inside the head, the fused map in bands)
     /// gives the bits of the observable one (every projection and the fused map whole), at 1 and 2 threads.
     @Test func bandedDecoderMatchesWholeMaps() throws {
-        let model = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let model = try SegFormerModel(path: try Int8ModelTests.modelPath)
         let picture = try loadImage(path: Self.images[1])
-        let whole = try Int8Session(model: model, height: 96, width: 128, observable: true)
+        let whole = try Session(model: model, height: 96, width: 128, observable: true)
         try whole.run(image: picture)
         #expect(whole.memory.names.contains(ActivationPoint.decoderProjection(0)))
         for threads in [1, 2] {
-            let banded = try Int8Session(model: model, height: 96, width: 128, threads: threads)
+            let banded = try Session(model: model, height: 96, width: 128, threads: threads)
             #expect(!banded.memory.names.contains(ActivationPoint.decoderProjection(0)))
             try banded.run(image: picture)
             #expect(Array(banded.logits.data) == Array(whole.logits.data), "\(threads) thread(s)")
@@ -78,12 +78,12 @@ import Testing
     /// The fused RGB → int8 input gives the bits of preprocess + quantize, and the session the bits of forward,
     /// at 1 and 2 threads.
     @Test func sessionMatchesForward() throws {
-        let model = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let model = try SegFormerModel(path: try Int8ModelTests.modelPath)
         for path in Self.images {
             let picture = try loadImage(path: path)
             let expected = try model.forward(try preprocess(picture, size: (96, 128)))
             for threads in [1, 2] {
-                let session = try Int8Session(model: model, height: 96, width: 128, threads: threads)
+                let session = try Session(model: model, height: 96, width: 128, threads: threads)
                 try session.run(image: picture)
                 #expect(Array(session.logits.data) == expected.logits.data, "\(path), \(threads) thread(s)")
                 for s in expected.stages.indices { #expect(Array(session.stages[s].data) == expected.stages[s].data) }
@@ -97,23 +97,23 @@ import Testing
     /// A caller's buffer: one byte short → an error naming the bytes needed; exactly enough (from any
     /// alignment) → the same results as a session that allocates its own arena.
     @Test func callerProvidedArena() throws {
-        let model = try Int8SegFormer(path: try Int8ModelTests.modelPath)
+        let model = try SegFormerModel(path: try Int8ModelTests.modelPath)
         let needed = try model.memoryPlan(height: 64, width: 96).arenaBytes
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: needed + 64, alignment: 64)
         defer { buffer.deallocate() }
         let misaligned = UnsafeMutableRawBufferPointer(rebasing: buffer[3..<(3 + needed + 61)])   // 61 bytes to the next line
         do {
-            _ = try Int8Session(model: model, height: 64, width: 96, arena: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<(needed - 1)]))
+            _ = try Session(model: model, height: 64, width: 96, arena: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<(needed - 1)]))
             Issue.record("a buffer one byte short was accepted")
         } catch {
             #expect(error.kind == .usage)
             #expect(error.message.contains("\(needed)"), "\(error.message)")
         }
         let picture = try loadImage(path: Self.images[1])
-        let own = try Int8Session(model: model, height: 64, width: 96)
+        let own = try Session(model: model, height: 64, width: 96)
         try own.run(image: picture)
         for arena in [UnsafeMutableRawBufferPointer(rebasing: buffer[0..<needed]), misaligned] {
-            let session = try Int8Session(model: model, height: 64, width: 96, arena: arena)
+            let session = try Session(model: model, height: 64, width: 96, arena: arena)
             try session.run(image: picture)
             #expect(Array(session.logits.data) == Array(own.logits.data))
         }

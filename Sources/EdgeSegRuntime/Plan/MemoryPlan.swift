@@ -1,6 +1,6 @@
 /// Where every buffer of an int8 session lives: each activation and scratch buffer of the program (name, bytes,
 /// lifetime in ops) and its offset in the one arena, as `planArena` placed them. Known before the first frame.
-public struct Int8MemoryPlan: Sendable {
+public struct MemoryPlan: Sendable {
     /// The arena's and every buffer's alignment (a cache line; what the SIMD kernels like).
     public static let alignment = 64
 
@@ -8,7 +8,7 @@ public struct Int8MemoryPlan: Sendable {
     public let requests: [BufferRequest]
     public let names: [String]
 
-    init(program: Int8Program) throws(EdgeSegError) {
+    init(program: Program) throws(EdgeSegError) {
         requests = program.requests
         names = program.names
         plan = try planArena(requests)

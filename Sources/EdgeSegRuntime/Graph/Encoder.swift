@@ -1,6 +1,6 @@
 /// Mix-FFN as the program emits it: dense → depthwise 3×3 → GELU (an int8 table) → dense, each layer int8
-/// or float (`MixedLayer`: a mixed-precision file, or every layer for `Int8SegFormer(float:)`).
-struct Int8MixFFN {
+/// or float (`MixedLayer`: a mixed-precision file, or every layer for `SegFormerModel(float:)`).
+struct MixFFN {
     let stage: Int
     let index: Int
     let dense1: MixedLayer<Int8Linear, FloatLinear>
@@ -10,7 +10,7 @@ struct Int8MixFFN {
 
     /// Appends the Mix-FFN of the normalised map `x`; returns its output. GELU overwrites the depthwise output
     /// in place.
-    func emit(_ x: ArenaTensor, into p: inout Int8Program) -> ArenaTensor {
+    func emit(_ x: ArenaTensor, into p: inout Program) -> ArenaTensor {
         func point(_ b: ActivationPoint.Block) -> String { ActivationPoint.block(stage, index, b) }
         let expanded = p.linear(dense1, x, point(.dense1))
         let convolved = p.depthwise(depthwise, expanded, point(.depthwise))
@@ -19,9 +19,9 @@ struct Int8MixFFN {
     }
 }
 
-extension Int8MixFFN {
+extension MixFFN {
     /// Read from an int8 model file, each layer in the precision the file asks for.
-    init(_ r: Int8ModelReader, block p: String, stage s: Int, index b: Int, config c: SegFormerConfig) throws(EdgeSegError) {
+    init(_ r: ModelFileReader, block p: String, stage s: Int, index b: Int, config c: SegFormerConfig) throws(EdgeSegError) {
         let ch = c.hiddenSizes[s], hidden = ch * c.mlpRatios[s]
         func point(_ x: ActivationPoint.Block) -> String { ActivationPoint.block(s, b, x) }
         stage = s
@@ -34,19 +34,19 @@ extension Int8MixFFN {
 }
 
 /// One transformer block as the program emits it: x₁ = x + attention(LN1(x)); x₂ = x₁ + MixFFN(LN2(x₁)).
-struct Int8EncoderBlock {
+struct EncoderBlock {
     let stage: Int
     let index: Int
     let norm1: MixedLayer<Int8LayerNorm, FloatLayerNorm>
-    let attention: Int8EfficientAttention
+    let attention: EfficientAttention
     let residual1: MixedLayer<Int8Add, Void>
     let norm2: MixedLayer<Int8LayerNorm, FloatLayerNorm>
-    let ffn: Int8MixFFN
+    let ffn: MixFFN
     let residual2: MixedLayer<Int8Add, Void>
 
     /// Appends the block on the residual stream `x`; returns the new stream (the residual adds write over the
     /// old one in place).
-    func emit(_ x: ArenaTensor, into p: inout Int8Program) -> ArenaTensor {
+    func emit(_ x: ArenaTensor, into p: inout Program) -> ArenaTensor {
         func point(_ b: ActivationPoint.Block) -> String { ActivationPoint.block(stage, index, b) }
         let attended = attention.emit(p.layerNorm(norm1, x, point(.norm1)), into: &p)
         let mid = p.add(residual1, x, attended, point(.residual1))
@@ -55,33 +55,33 @@ struct Int8EncoderBlock {
     }
 }
 
-extension Int8EncoderBlock {
+extension EncoderBlock {
     /// Read from an int8 model file, each layer in the precision the file asks for.
-    init(_ r: Int8ModelReader, stage s: Int, index b: Int, config c: SegFormerConfig) throws(EdgeSegError) {
+    init(_ r: ModelFileReader, stage s: Int, index b: Int, config c: SegFormerConfig) throws(EdgeSegError) {
         let p = "segformer.encoder.block.\(s).\(b)", ch = c.hiddenSizes[s]
         func point(_ x: ActivationPoint.Block) -> String { ActivationPoint.block(s, b, x) }
         let blockInput = b == 0 ? ActivationPoint.patchNorm(s) : ActivationPoint.block(s, b - 1, .residual2)
         stage = s
         index = b
         norm1 = try r.layerNorm("\(p).layer_norm_1", input: blockInput, output: point(.norm1), channels: ch)
-        attention = try Int8EfficientAttention(r, block: p, stage: s, index: b, config: c)
+        attention = try EfficientAttention(r, block: p, stage: s, index: b, config: c)
         residual1 = try r.add("\(p).residual1", blockInput, point(.attentionOutput), output: point(.residual1))
         norm2 = try r.layerNorm("\(p).layer_norm_2", input: point(.residual1), output: point(.norm2), channels: ch)
-        ffn = try Int8MixFFN(r, block: p, stage: s, index: b, config: c)
+        ffn = try MixFFN(r, block: p, stage: s, index: b, config: c)
         residual2 = try r.add("\(p).residual2", point(.residual1), point(.dense2), output: point(.residual2))
     }
 }
 
 /// One encoder stage as the program emits it: patch embedding conv + LayerNorm, the blocks, the stage LayerNorm.
-struct Int8EncoderStage {
+struct EncoderStage {
     let stage: Int
     let patchEmbedding: MixedLayer<Int8Conv2d, FloatConv2d>
     let patchNorm: MixedLayer<Int8LayerNorm, FloatLayerNorm>
-    let blocks: [Int8EncoderBlock]
+    let blocks: [EncoderBlock]
     let norm: MixedLayer<Int8LayerNorm, FloatLayerNorm>
 
     /// Appends the stage on its input map; returns the stage output.
-    func emit(_ input: ArenaTensor, into p: inout Int8Program) -> ArenaTensor {
+    func emit(_ input: ArenaTensor, into p: inout Program) -> ArenaTensor {
         let embedded = p.conv(patchEmbedding, input, ActivationPoint.patchEmbedding(stage))
         var x = p.layerNorm(patchNorm, embedded, ActivationPoint.patchNorm(stage))
         for block in blocks { x = block.emit(x, into: &p) }
@@ -89,9 +89,9 @@ struct Int8EncoderStage {
     }
 }
 
-extension Int8EncoderStage {
+extension EncoderStage {
     /// Read from an int8 model file, each layer in the precision the file asks for.
-    init(_ r: Int8ModelReader, stage s: Int, config c: SegFormerConfig) throws(EdgeSegError) {
+    init(_ r: ModelFileReader, stage s: Int, config c: SegFormerConfig) throws(EdgeSegError) {
         let pe = "segformer.encoder.patch_embeddings.\(s)", ch = c.hiddenSizes[s]
         let input = s == 0 ? ActivationPoint.input : ActivationPoint.stageNorm(s - 1)
         stage = s
@@ -100,8 +100,8 @@ extension Int8EncoderStage {
                                     kernel: c.patchSizes[s], stride: c.strides[s], padding: c.patchSizes[s] / 2)
         patchNorm = try r.layerNorm("\(pe).layer_norm", input: ActivationPoint.patchEmbedding(s),
                                     output: ActivationPoint.patchNorm(s), channels: ch)
-        var blocks: [Int8EncoderBlock] = []
-        for b in 0..<c.depths[s] { blocks.append(try Int8EncoderBlock(r, stage: s, index: b, config: c)) }
+        var blocks: [EncoderBlock] = []
+        for b in 0..<c.depths[s] { blocks.append(try EncoderBlock(r, stage: s, index: b, config: c)) }
         self.blocks = blocks
         norm = try r.layerNorm("segformer.encoder.layer_norm.\(s)", input: ActivationPoint.block(s, c.depths[s] - 1, .residual2),
                                output: ActivationPoint.stageNorm(s), channels: ch)

@@ -12,7 +12,7 @@ enum MixedLayer<Integer, Float32> {
     case float(Float32)
 }
 
-extension Int8ModelReader {
+extension ModelFileReader {
     /// The layer that reads or writes `points`: `float()` when any of them is kept in float, else `int8()`.
     func layer<Integer, Float32>(touching points: [String], int8: () throws(EdgeSegError) -> Integer,
                                  float: () throws(EdgeSegError) -> Float32) throws(EdgeSegError) -> MixedLayer<Integer, Float32> {
@@ -64,13 +64,13 @@ struct FloatDecoderHead {
 }
 
 /// Emitting layers of either precision: the int8 op, or the float op with its boundaries.
-extension Int8Program {
+extension Program {
     /// Appends `layer` reading `inputs` and writing activation point `name`: the int8 op and its output from
     /// `int8`, or the float op from `float` on the inputs as floats, its output quantized unless `name` is kept.
     private mutating func emit<Integer, Float32>(
         _ layer: MixedLayer<Integer, Float32>, _ inputs: [ArenaTensor], _ name: String,
-        int8: (Integer, [ArenaTensor], inout Int8Program) -> (op: Int8Op, output: ArenaTensor),
-        float: (Float32, [ArenaTensor], inout Int8Program) -> (op: Int8Op, output: ArenaTensor)) -> ArenaTensor {
+        int8: (Integer, [ArenaTensor], inout Program) -> (op: Op, output: ArenaTensor),
+        float: (Float32, [ArenaTensor], inout Program) -> (op: Op, output: ArenaTensor)) -> ArenaTensor {
         switch layer {
         case .int8(let l):
             precondition(!inputs.contains { $0.isFloat }, "an int8 layer reads a float tensor before \(name)")
@@ -225,7 +225,7 @@ extension Int8Program {
 }
 
 /// Each layer kind read in the precision the model file asks for.
-extension Int8ModelReader {
+extension ModelFileReader {
     func linear(_ name: String, input: String, output: String, inFeatures: Int, outFeatures: Int,
                 hasBias: Bool = true) throws(EdgeSegError) -> MixedLayer<Int8Linear, FloatLinear> {
         try layer(touching: [input, output], int8: { () throws(EdgeSegError) in

@@ -2,10 +2,10 @@ import CEdgeSeg
 
 /// SegFormer in int8, run from an `.edgeseg` model file: integer arithmetic from the quantized input to the
 /// class map, bit-identical on every CPU. Weights are used in place in the mapped file. To run frames, make an
-/// `Int8Session` for the input size (one arena, no allocation per frame); `forward` is the one-off convenience.
+/// `Session` for the input size (one arena, no allocation per frame); `forward` is the one-off convenience.
 /// A mixed-precision file runs some layers in float; `init(float:)` runs every layer in float (the fp32 model on
 /// the same planned arena).
-public final class Int8SegFormer {
+public final class SegFormerModel {
     public let config: SegFormerConfig
     /// Scale and zero point of every activation point, as calibrated.
     public let activations: [String: QuantizationParameters]
@@ -15,29 +15,29 @@ public final class Int8SegFormer {
     public let keepFloat: Set<String>
     let file: ModelFile?   // keeps the mapping that every layer points into alive (nil for a float model)
     let packedWeights: Int8PackedWeights   // and the packed GEMM weights
-    let stages: [Int8EncoderStage]
-    let decoder: Int8Decoder
+    let stages: [EncoderStage]
+    let decoder: DecodeHead
 
     /// `keepFloat` overrides the file's list of points kept in float (the file must hold the float weights of
     /// every layer that touches them: a model quantized with at least those points kept); sensitivity searches
     /// load one such file many ways.
     public init(file: ModelFile, keepFloat override: Set<String>? = nil) throws(EdgeSegError) {
-        let reader = try Int8ModelReader(file, keepFloat: override)
+        let reader = try ModelFileReader(file, keepFloat: override)
         self.file = file
         packedWeights = reader.packing
         config = reader.config
         activations = reader.activations
         inputParameters = try reader.parameters(ActivationPoint.input)
         keepFloat = reader.keepFloat
-        var stages: [Int8EncoderStage] = []
-        for s in 0..<config.numStages { stages.append(try Int8EncoderStage(reader, stage: s, config: config)) }
+        var stages: [EncoderStage] = []
+        for s in 0..<config.numStages { stages.append(try EncoderStage(reader, stage: s, config: config)) }
         self.stages = stages
-        decoder = try Int8Decoder(reader, config: config)
+        decoder = try DecodeHead(reader, config: config)
     }
 
     /// The fp32 model `float` (made with `decoder: .folded`) as the same program with every layer in float: the
     /// fp32 forward on a planned arena, with threads and no allocation per frame, the bits of
-    /// `FloatSegFormer.forward`. Its input and logits are floats (`Int8Session.floatLogits`); `inputParameters`
+    /// `FloatSegFormer.forward`. Its input and logits are floats (`Session.floatLogits`); `inputParameters`
     /// and `activations` are unused.
     public init(float model: FloatSegFormer) throws(EdgeSegError) {
         let layers = try model.programLayers()
@@ -69,23 +69,23 @@ public final class Int8SegFormer {
             throw EdgeSegError(.usage, "input has shape \(describeShape(pixels.shape)), expected [\(config.numChannels), height, width]")
         }
         guard file != nil else {
-            throw EdgeSegError(.usage, "a float model's forward has float logits: run it in an Int8Session and read floatLogits")
+            throw EdgeSegError(.usage, "a float model's forward has float logits: run it in an Session and read floatLogits")
         }
-        let session = try Int8Session(model: self, height: pixels.shape[1], width: pixels.shape[2])
+        let session = try Session(model: self, height: pixels.shape[1], width: pixels.shape[2])
         try session.run(pixels: pixels)
         return Output(stages: session.stages.map { $0.copy() }, logits: session.logits.copy())
     }
 
     /// The memory plan of a session at `height`×`width` with `threads` threads, without allocating it.
-    public func memoryPlan(height: Int, width: Int, threads: Int = 1, observable: Bool = false) throws(EdgeSegError) -> Int8MemoryPlan {
-        try Int8MemoryPlan(program: try program(height: height, width: width, workers: threads, observable: observable).program)
+    public func memoryPlan(height: Int, width: Int, threads: Int = 1, observable: Bool = false) throws(EdgeSegError) -> MemoryPlan {
+        try MemoryPlan(program: try program(height: height, width: width, workers: threads, observable: observable).program)
     }
 
     /// The forward at one input size as ops and buffers, with the tensors a session reads and writes.
     func program(height: Int, width: Int, workers: Int, observable: Bool = false) throws(EdgeSegError)
-        -> (program: Int8Program, input: ArenaTensor, stages: [ArenaTensor], logits: ArenaTensor) {
+        -> (program: Program, input: ArenaTensor, stages: [ArenaTensor], logits: ArenaTensor) {
         try checkInputSize(config, height: height, width: width)
-        var p = Int8Program(workers: workers, activations: activations, keepFloat: keepFloat)
+        var p = Program(workers: workers, activations: activations, keepFloat: keepFloat)
         var x = ArenaTensor(id: 0, height: 0, width: 0, channels: 0, isFloat: false)
         p.append(reading: []) { p in
             x = p.tensor(ActivationPoint.input, height: height, width: width, channels: config.numChannels,

@@ -4,15 +4,15 @@ import CEdgeSeg
 /// holds every activation and scratch buffer, and the worker threads. Everything is set up here; a frame
 /// (`run(image:)` or `run(pixels:)`, then `writeClassMap`) allocates nothing. Results stay in the arena until
 /// the next run. A mixed-precision model's float layers, and every layer of a float model
-/// (`Int8SegFormer(float:)`), run the same way.
-public final class Int8Session {
-    public let model: Int8SegFormer
+/// (`SegFormerModel(float:)`), run the same way.
+public final class Session {
+    public let model: SegFormerModel
     public let height: Int
     public let width: Int
     /// Threads in all, the caller included.
     public let threads: Int
-    public let memory: Int8MemoryPlan
-    let program: Int8Program
+    public let memory: MemoryPlan
+    let program: Program
     /// The kernels chosen for this CPU (static storage in CEdgeSeg): the table that packed the model's weights.
     let kernels: UnsafePointer<es_int8_kernel_table>
     private let arena: UnsafeMutableRawPointer
@@ -26,29 +26,29 @@ public final class Int8Session {
     private var chunk = 0
     /// Nanoseconds per op group over the runs since `resetTimings`, when `timing` is on.
     public var timing = false
-    public private(set) var groupNanoseconds = [UInt64](repeating: 0, count: Int8OpGroup.allCases.count)
+    public private(set) var groupNanoseconds = [UInt64](repeating: 0, count: OpGroup.allCases.count)
 
     /// Plans the arena and allocates it: the session's one allocation of activation memory. `observable` keeps
     /// the decoder's fused map whole instead of in bands, so `run(pixels:observe:)` sees every activation point
     /// (it costs the map's bytes in the arena).
-    public convenience init(model: Int8SegFormer, height: Int, width: Int, threads: Int = 1, observable: Bool = false)
+    public convenience init(model: SegFormerModel, height: Int, width: Int, threads: Int = 1, observable: Bool = false)
         throws(EdgeSegError) {
         try self.init(model: model, height: height, width: width, threads: threads, observable: observable, arena: nil)
     }
 
     /// Runs in `arena`, memory the caller owns (a static buffer on a microcontroller-style deployment); it must
     /// outlive the session. Too small → an error that says how many bytes are needed.
-    public convenience init(model: Int8SegFormer, height: Int, width: Int, threads: Int = 1,
+    public convenience init(model: SegFormerModel, height: Int, width: Int, threads: Int = 1,
                             arena: UnsafeMutableRawBufferPointer) throws(EdgeSegError) {
         try self.init(model: model, height: height, width: width, threads: threads, observable: false, arena: Optional(arena))
     }
 
-    private init(model: Int8SegFormer, height: Int, width: Int, threads: Int, observable: Bool,
+    private init(model: SegFormerModel, height: Int, width: Int, threads: Int, observable: Bool,
                  arena given: UnsafeMutableRawBufferPointer?) throws(EdgeSegError) {
         guard threads >= 1 else { throw EdgeSegError(.usage, "threads must be at least 1, not \(threads)") }
         let built = try model.program(height: height, width: width, workers: threads, observable: observable)
         program = built.program
-        memory = try Int8MemoryPlan(program: built.program)
+        memory = try MemoryPlan(program: built.program)
         self.model = model
         self.height = height
         self.width = width
@@ -57,7 +57,7 @@ public final class Int8Session {
         stageOutputs = built.stages
         logitsTensor = built.logits
         kernels = model.packedWeights.kernels
-        let alignment = Int8MemoryPlan.alignment
+        let alignment = MemoryPlan.alignment
         if let given {
             let base = Int(bitPattern: given.baseAddress)
             let padding = (alignment - base % alignment) % alignment
@@ -91,7 +91,7 @@ public final class Int8Session {
     public func run(pixels: FloatTensor) throws(EdgeSegError) {
         let start = timing ? es_monotonic_ns() : 0
         try writeInput(pixels)
-        if timing { groupNanoseconds[Int8OpGroup.input.rawValue] += es_monotonic_ns() - start }
+        if timing { groupNanoseconds[OpGroup.input.rawValue] += es_monotonic_ns() - start }
         execute { _ in }
     }
 
@@ -146,7 +146,7 @@ public final class Int8Session {
             work = .input(rgb: rgb.baseAddress!, height: image.height, width: image.width)
             splitRows(height)
         }
-        if timing { groupNanoseconds[Int8OpGroup.input.rawValue] += es_monotonic_ns() - start }
+        if timing { groupNanoseconds[OpGroup.input.rawValue] += es_monotonic_ns() - start }
         execute { _ in }
     }
 
@@ -156,7 +156,7 @@ public final class Int8Session {
         return view(logitsTensor)
     }
 
-    /// A copy of the float logits of the last run of a float model (`Int8SegFormer(float:)`), channels last at 1/4
+    /// A copy of the float logits of the last run of a float model (`SegFormerModel(float:)`), channels last at 1/4
     /// of the input size; nil for an int8 model.
     public var floatLogits: FeatureMap? {
         guard logitsTensor.isFloat else { return nil }
@@ -175,7 +175,7 @@ public final class Int8Session {
         let start = timing ? es_monotonic_ns() : 0
         work = .classMap(labels: labels.baseAddress!, height: height, width: width)
         splitRows(height)
-        if timing { groupNanoseconds[Int8OpGroup.classMap.rawValue] += es_monotonic_ns() - start }
+        if timing { groupNanoseconds[OpGroup.classMap.rawValue] += es_monotonic_ns() - start }
     }
 
     /// The class map of the last run at `height`×`width` in a new array: `writeClassMap` for callers that keep the
@@ -266,7 +266,7 @@ public final class Int8Session {
             return
         }
         es_thread_pool_run(pool, { context, unit, worker in
-            Unmanaged<Int8Session>.fromOpaque(context!).takeUnretainedValue().run(unit: Int(unit), worker: Int(worker))
+            Unmanaged<Session>.fromOpaque(context!).takeUnretainedValue().run(unit: Int(unit), worker: Int(worker))
         }, Unmanaged.passUnretained(self).toOpaque(), units)
     }
 

@@ -2,7 +2,7 @@ import CEdgeSeg
 
 /// Reads an int8 `.edgeseg` file for the layers: tensors by name with their element counts checked, and the
 /// activation table (scale and zero point of every activation point) from the metadata.
-struct Int8ModelReader {
+struct ModelFileReader {
     let file: ModelFile
     let config: SegFormerConfig
     let activations: [String: QuantizationParameters]

@@ -18,7 +18,7 @@ struct ArenaTensor {
 /// One step of the int8 forward: a layer and the buffers it reads and writes (indices into the program's
 /// buffers). The float cases are the layers a mixed-precision model runs in float (MixedPrecision.swift),
 /// with `dequantize` and `quantize` at their int8 boundaries.
-enum Int8Op {
+enum Op {
     case quantizeInput(output: ArenaTensor)
     case conv(Int8Conv2d, input: ArenaTensor, scratch: Int, output: Int)
     case linear(Int8Linear, input: Int, rows: Int, output: Int)
@@ -56,7 +56,7 @@ enum Int8Op {
     }
 
     /// Which part of the model the op belongs to, for timing by op group.
-    var group: Int8OpGroup {
+    var group: OpGroup {
         switch self {
         case .quantizeInput: .input
         case .conv, .floatConv: .conv
@@ -72,7 +72,7 @@ enum Int8Op {
 
 /// The op groups `edgeseg bench` reports; `input` is the picture's resize and quantization, `classMap` the
 /// logits' upsampling and argmax.
-public enum Int8OpGroup: Int, CaseIterable, Sendable {
+public enum OpGroup: Int, CaseIterable, Sendable {
     case input, conv, linear, layerNorm, depthwise, elementwise, attention, decoder, classMap
 
     public var name: String {
@@ -93,8 +93,8 @@ public enum Int8OpGroup: Int, CaseIterable, Sendable {
 /// The int8 forward at one input size as data: the ops in order and every buffer they use (activations and
 /// scratch) with its lifetime, which is what the memory planner takes. Built once per session by walking the
 /// model; the session then runs `ops` on the planned arena, so the plan and the execution cannot disagree.
-struct Int8Program {
-    private(set) var ops: [Int8Op] = []
+struct Program {
+    private(set) var ops: [Op] = []
     private(set) var requests: [BufferRequest] = []
     private(set) var names: [String] = []
     /// Threads the scratch is sized for (each gets its own).
@@ -110,7 +110,7 @@ struct Int8Program {
     }
 
     /// Appends an op that reads `inputs` and writes what `make` returns; `make` creates the op's buffers.
-    mutating func append(reading inputs: [Int], _ make: (inout Int8Program) -> Int8Op) {
+    mutating func append(reading inputs: [Int], _ make: (inout Program) -> Op) {
         let step = ops.count
         for i in inputs { requests[i].lastUse = step }
         ops.append(make(&self))
