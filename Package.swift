@@ -3,6 +3,7 @@
 //   CEdgeSeg (C: kernels, libpng/libjpeg, POSIX shims)
 //   EdgeSegRuntime (ships to the Pi: no Foundation; builds with Embedded Swift)
 //   EdgeSegCapture (ships to the Pi: the camera loop, V4L2 capture, live view; no Foundation)
+//   EdgeSegCommands (ships to the Pi: segment, info, bench, camera; the host CLI runs segment and camera from it)
 //   EdgeSegImport (host: Hugging Face checkpoints, hub download)
 //   EdgeSegQuantize (host: calibration, float -> int8 quantizer), EdgeSegEval (host: metrics, data sets)
 //   edgeseg (host CLI)
@@ -35,16 +36,18 @@ let package = Package(
         .target(name: "EdgeSegQuantize", dependencies: ["EdgeSegRuntime", "EdgeSegImport"]),
         .target(name: "EdgeSegEval", dependencies: ["EdgeSegRuntime"]),
         .target(name: "EdgeSegCapture", dependencies: ["EdgeSegRuntime"]),
+        // The Foundation-free commands: the Pi binary's, and `segment` and `camera` of the host CLI too.
+        .target(name: "EdgeSegCommands", dependencies: ["EdgeSegRuntime", "EdgeSegCapture", "CEdgeSeg"]),
         .executableTarget(
             name: "edgeseg",
             dependencies: [
-                "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture",
+                "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture", "EdgeSegCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The Pi binary's commands (Foundation-free); Boards/build-pi.sh compiles it with Embedded Swift. Built here
         // with the Swift runtime linked in, as on the Pi: no shared Swift libraries mapped at start (3 MB of RSS).
-        .executableTarget(name: "edgeseg-device", dependencies: ["EdgeSegRuntime", "EdgeSegCapture", "CEdgeSeg"],
+        .executableTarget(name: "edgeseg-device", dependencies: ["EdgeSegCommands", "CEdgeSeg"],
                           linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         // Test support: counts heap allocations (malloc interposed) for the zero-allocation tests.
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),

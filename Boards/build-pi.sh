@@ -5,7 +5,7 @@
 #   Boards/build-pi.sh [--out DIR]        (or OUT=DIR; default .build-pi/ in the project)
 #
 # Swift: Embedded Swift (no Foundation, no Swift runtime libraries to ship), one module at a time with
-# -emit-module so each imports the ones before it: EdgeSegRuntime, EdgeSegCapture (if present), edgeseg-device.
+# -emit-module so each imports the ones before it: EdgeSegRuntime, EdgeSegCapture, EdgeSegCommands, edgeseg-device.
 # C: every CEdgeSeg source with aarch64-linux-gnu-gcc and the package's kernel flags (kernels that need the
 # dot-product extension enable it per function, so the binary still runs on a Pi 4; the dispatch picks them
 # at run time). Link: -static-pie (a plain -static link of Embedded Swift objects fails on a copy relocation
@@ -58,9 +58,7 @@ find Sources/CEdgeSeg -name '*.c' | sort | xargs -P "${JOBS:-2}" -I{} sh -c '
     -c "{}" -o "$obj"' || fail "C compile failed"
 
 # Swift modules in dependency order; the target directory name is the SwiftPM target, '-' becomes '_'.
-MODULES=(EdgeSegRuntime)
-[ -d Sources/EdgeSegCapture ] && MODULES+=(EdgeSegCapture)
-MODULES+=(edgeseg-device)
+MODULES=(EdgeSegRuntime EdgeSegCapture EdgeSegCommands edgeseg-device)
 SWIFT_OBJECTS=()
 for target in "${MODULES[@]}"; do
   module=${target//-/_}

@@ -16,7 +16,7 @@ trap 'rm -rf "$WORK"' EXIT
 gcc -O2 -shared -fPIC -o "$WORK/libinsn-count.so" "$(dirname "$0")/insn-count/insn-count.c"
 count() {  # ISA RUNS -> instructions of the whole process
   EDGESEG_ISA=$1 qemu-aarch64 -cpu cortex-a76 -plugin "$WORK/libinsn-count.so" -d plugin -D "$WORK/log" \
-    "$BINARY" bench --model "$MODEL" "$IMAGE" --size "$SIZE" --threads 1 --runs "$2" >/dev/null
+    "$BINARY" bench --model "$MODEL" --image "$IMAGE" --size "$SIZE" --threads 1 --runs "$2" >/dev/null
   sed -n 's/^insns: //p' "$WORK/log"
 }
 for isa in scalar neon neondot; do

@@ -3,8 +3,9 @@ import EdgeSegRuntime
 
 /// `camera ARGUMENTS...` for both front ends (the host CLI and the device binary): parses the options,
 /// runs the camera (or `--source` folder) until done or stopped, and returns the exit status
-/// (`CameraExitStatus`). Messages go to stdout (progress, stats) and stderr (errors).
-public func runCameraCommand(_ arguments: [String]) -> Int32 {
+/// (`CameraExitStatus`). Messages go to stdout (progress, stats) and stderr (errors). `open` reads `--model`
+/// as the front end does.
+public func runCameraCommand(_ arguments: [String], open: (String) throws(EdgeSegError) -> SegFormerModel) -> Int32 {
     if arguments.contains("--help") || arguments.contains("-h") {
         say(CameraOptions.usage)
         return CameraExitStatus.done
@@ -20,7 +21,7 @@ public func runCameraCommand(_ arguments: [String]) -> Int32 {
     es_stop_signals_install()
     let pipeline: CameraPipeline
     do throws(EdgeSegError) {
-        pipeline = try CameraPipeline(options)
+        pipeline = try CameraPipeline(options, open: open)
     } catch {
         complain("edgeseg camera: error: \(error.message)")
         return CameraExitStatus.failed

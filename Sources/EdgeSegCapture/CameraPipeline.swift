@@ -8,7 +8,7 @@ final class CameraPipeline: @unchecked Sendable {
     let options: CameraOptions
     let slot = LatestFrameSlot()
     let stats = PipelineStats()
-    private let segmenter: FrameSegmenter
+    private let segmenter: Segmenter
     private let palette: Palette
     private let overlay: LatestOverlay
     private var server: ViewerServer?
@@ -19,13 +19,10 @@ final class CameraPipeline: @unchecked Sendable {
     /// The number of the last frame saved (inference thread only).
     private var lastSaved: Int?
 
-    init(_ options: CameraOptions) throws(EdgeSegError) {
+    /// `open` reads `--model` as the front end does (the host CLI also opens Hugging Face folders).
+    init(_ options: CameraOptions, open: (String) throws(EdgeSegError) -> SegFormerModel) throws(EdgeSegError) {
         self.options = options
-        let size = options.modelHeight.flatMap { h in options.modelWidth.map { (height: h, width: $0) } }
-        segmenter = try FrameSegmenter(modelPath: options.model, size: size, threads: options.threads)
-        guard segmenter.config.numLabels <= 256 else {
-            throw EdgeSegError(.usage, "\(options.model) has \(segmenter.config.numLabels) classes; masks hold at most 256")
-        }
+        segmenter = try Segmenter(model: try open(options.model), source: options.model, threads: options.threads)
         palette = Palette(classCount: segmenter.config.numLabels)
         overlay = LatestOverlay(watched: options.http != nil)
         if let directory = options.saveDirectory {
@@ -36,10 +33,10 @@ final class CameraPipeline: @unchecked Sendable {
         }
         if let address = options.http {
             server = try ViewerServer(address, overlay: overlay, stats: stats,
-                                      title: "\(fileName(options.model)) (\(segmenter.precision))")
+                                      title: "\(fileName(options.model)) (\(segmenter.model.precision))")
         }
-        let modelSize = size.map { "\($0.height)x\($0.width)" } ?? "each frame's size"
-        say("model: \(options.model) (\(segmenter.precision), \(segmenter.config.numLabels) classes) at \(modelSize)")
+        let modelSize = options.modelSize.map { "\($0)" } ?? "each frame's size"
+        say("model: \(options.model) (\(segmenter.model.precision), \(segmenter.config.numLabels) classes) at \(modelSize)")
     }
 
     /// Starts the inference and HTTP threads.
@@ -91,7 +88,7 @@ final class CameraPipeline: @unchecked Sendable {
     }
 
     private func segment(_ frame: CapturedFrame) throws(EdgeSegError) {
-        let labels = try segmenter.classMap(of: frame.image)
+        let labels = try segmenter.classMap(of: frame.image, size: options.modelSize)
         let now = monotonicNanoseconds()
         stats.recordSegmented(latencyNanoseconds: now > frame.capturedAt ? now - frame.capturedAt : 0)
         let save = options.saveDirectory != nil && (lastSaved.map { frame.number - $0 >= options.saveEvery } ?? true)

@@ -46,7 +46,7 @@ final class V4L2Camera {
         var message = [CChar](repeating: 0, count: Int(ES_CAMERA_ERROR_SIZE))
         let rc = message.withUnsafeMutableBufferPointer { error in
             es_camera_open(options.device, Int32(options.input ?? -1), options.format.fourcc,
-                           UInt32(options.captureWidth), UInt32(options.captureHeight), UInt32(options.fps ?? 0),
+                           UInt32(options.captureSize.width), UInt32(options.captureSize.height), UInt32(options.fps ?? 0),
                            4, &camera, &info, error.baseAddress)
         }
         guard rc == 0, let camera else {

@@ -21,7 +21,7 @@ public struct ModelComparison: Sendable {
     /// their class maps are computed again at the end, so memory stays bounded whatever the data set's
     /// size. Progress: (images done, total).
     public init(float floatModel: FloatSegFormer, int8 int8Model: SegFormerModel, dataset: LabeledDataset,
-                size: (height: Int, width: Int)? = nil, examples exampleCounts: (worst: Int, typical: Int) = (0, 0),
+                size: ImageSize? = nil, examples exampleCounts: (worst: Int, typical: Int) = (0, 0),
                 progress: (Int, Int) -> Void = { _, _ in }) throws(EdgeSegError) {
         let config = floatModel.config
         guard config.numLabels == int8Model.config.numLabels else {
@@ -32,7 +32,8 @@ public struct ModelComparison: Sendable {
             float = try ConfusionMatrix(classCount: config.numLabels, ignoredLabels: ignored)
             int8 = try ConfusionMatrix(classCount: config.numLabels, ignoredLabels: ignored)
         }
-        let logitScale = int8Model.activations[ActivationPoint.logits]!.scale
+        // The model under test is usually int8; a float32 file or folder compares its planned fp32 run.
+        let logitScale = int8Model.activations[ActivationPoint.logits]?.scale
         var layerSQNR = try LayerSQNR(model: int8Model)
         // One session per input size: images of one size (or all, given `size`) share its arena. Observable: the
         // decoder's fused map is kept whole, so every point can be compared.
@@ -55,7 +56,8 @@ public struct ModelComparison: Sendable {
             }
             return (image, classMap(logits: floatLogits, height: image.height, width: image.width),
                     int8Session.classMap(height: image.height, width: image.width),
-                    floatLogits.data, int8Session.logits.copy().dequantized(scale: logitScale).data)
+                    floatLogits.data, logitScale.map { int8Session.logits.copy().dequantized(scale: $0).data }
+                        ?? int8Session.floatLogits!.data)
         }
         for (i, sample) in dataset.samples.enumerated() {
             let result = try run(sample, measure: true)

@@ -31,13 +31,13 @@ public struct PrecisionSearch {
     }
 
     public let dataset: LabeledDataset
-    public let size: (height: Int, width: Int)?
+    public let size: ImageSize?
     public let threads: Int
     public private(set) var float: Score
     private var floatMaps: [[UInt8]] = []
 
     /// Runs the fp32 model over every image. Progress: (images done, total).
-    public init(float model: FloatSegFormer, dataset: LabeledDataset, size: (height: Int, width: Int)? = nil, threads: Int = 1,
+    public init(float model: FloatSegFormer, dataset: LabeledDataset, size: ImageSize? = nil, threads: Int = 1,
                 progress: (Int, Int) -> Void = { _, _ in }) throws(EdgeSegError) {
         self.dataset = dataset
         self.size = size
@@ -63,15 +63,10 @@ public struct PrecisionSearch {
     public func score(_ model: SegFormerModel, limit: Int? = nil) throws(EdgeSegError) -> Score {
         var matrix = try Self.matrix(dataset, classes: model.config.numLabels)
         var agreement = Agreement()
-        var session: Session?
+        let segmenter = try Segmenter(model: model, source: "the model", threads: threads)
         for (i, sample) in dataset.samples.prefix(limit ?? dataset.samples.count).enumerated() {
             let image = try loadImage(path: sample.imagePath)
-            let (h, w) = size ?? (image.height, image.width)
-            if session.map({ $0.height != h || $0.width != w }) ?? true {
-                session = try Session(model: model, height: h, width: w, threads: threads)
-            }
-            try session!.run(image: image)
-            let map = session!.classMap(height: image.height, width: image.width)
+            let map = try segmenter.classMap(of: image, size: size)
             try agreement.add(map, floatMaps[i], source: sample.imagePath)
             if sample.labelPath != nil {
                 try matrix?.add(predictions: map, labels: try dataset.loadLabel(sample, width: image.width, height: image.height),

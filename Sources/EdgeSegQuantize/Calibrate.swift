@@ -42,7 +42,7 @@ public func calibrate(_ checkpoint: FloatCheckpoint, model modelName: String, im
     var used = 0, firstProblem: String?
     for (i, path) in images.enumerated() {
         do throws(EdgeSegError) {
-            let pixels = try preprocess(try loadImage(path: path), size: size.map { ($0.height, $0.width) })
+            let pixels = try preprocess(try loadImage(path: path), size: size)
             _ = try model.forward(pixels, observer: statistics.observer)
             used += 1
             progress(.imageDone(index: i, total: images.count, path: path))

@@ -1,18 +1,5 @@
 import EdgeSegRuntime
 
-/// A model input size, height first (as the command line writes it: 360x480).
-public struct ImageSize: Equatable, Sendable, CustomStringConvertible {
-    public var height: Int
-    public var width: Int
-
-    public init(height: Int, width: Int) {
-        self.height = height
-        self.width = width
-    }
-
-    public var description: String { "\(height)x\(width)" }
-}
-
 /// One activation point's calibration: what was seen, the range kept, and its int8 quantization.
 public struct TensorCalibration: Equatable, Sendable {
     public var observedMin: Float

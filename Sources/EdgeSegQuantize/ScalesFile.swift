@@ -3,11 +3,11 @@ import EdgeSegRuntime
 /// scales.json: a calibration as human-readable JSON, tensors in forward order.
 ///
 ///     {"format": "edgeseg-scales", "version": 1, "model": "...", "method": "percentile", "percentile": 99.99,
-///      "images": 62, "skipped": 0, "size": "360x480" or null,
+///      "images": 62, "skipped": 0, "size": {"width": 480, "height": 360} or null,
 ///      "tensors": {"input": {"min": .., "max": .., "scale": .., "zero_point": .., "observed_min": .., "observed_max": ..}, ...}}
 extension CalibrationResult {
     public static let fileFormat = "edgeseg-scales"
-    public static let fileVersion = 1
+    public static let fileVersion = 2   // 2: "size" is {"width", "height"} (1 wrote "HxW")
 
     public func jsonText() -> String {
         var lines = [
@@ -20,7 +20,7 @@ extension CalibrationResult {
         lines += [
             "  \"images\": \(imageCount)",
             "  \"skipped\": \(skippedCount)",
-            "  \"size\": \(size.map { jsonString($0.description) } ?? "null")",
+            "  \"size\": \(size.map { "{\"width\": \($0.width), \"height\": \($0.height)}" } ?? "null")",
         ]
         let tensorLines = names.compactMap { name -> String? in
             guard let t = tensors[name] else { return nil }
@@ -72,11 +72,11 @@ extension CalibrationResult {
         let sizeValue = try field("size")
         var size: ImageSize?
         if !sizeValue.isNull {
-            let parts = (sizeValue.string ?? "").split(separator: "x")
-            guard parts.count == 2, let h = Int(parts[0]), let w = Int(parts[1]), h > 0, w > 0 else {
-                throw fail("\"size\" must be \"HxW\" or null")
+            guard let w = sizeValue["width"]?.int, let h = sizeValue["height"]?.int,
+                  (1...ImageSize.maximumSide).contains(w), (1...ImageSize.maximumSide).contains(h) else {
+                throw fail("\"size\" must be {\"width\": W, \"height\": H} with sides 1 to \(ImageSize.maximumSide), or null")
             }
-            size = ImageSize(height: h, width: w)
+            size = ImageSize(width: w, height: h)
         }
         guard let members = try field("tensors").members else { throw fail("\"tensors\" must be an object") }
 

@@ -1,4 +1,5 @@
 import CEdgeSeg
+import EdgeSegCommands
 
 // Embedded Swift has no CommandLine: the binary defines C's main and reads argv itself. A SwiftPM build on the
 // host (the same commands, compiled and tested on x86) starts from @main like any executable.

@@ -13,14 +13,17 @@ struct BenchCommand: ParsableCommand {
             the same run on the same machine (see README for the table against ONNX Runtime).
             """)
 
-    @Option(help: "An int8 .edgeseg model, or a float Hugging Face SegFormer folder (run as the planned fp32 runtime).")
+    @Option(help: "An int8, mixed or float32 .edgeseg file, or a float Hugging Face SegFormer folder (run as the planned fp32 model).")
     var model: String
 
-    @Option(help: "Input size HxW.")
-    var size = ImageSizeArgument(argument: "512x512")!
+    @Option(help: "Input size WIDTHxHEIGHT (default: the board's, else 512x512).")
+    var size: ImageSize?
 
-    @Option(help: "Threads in all (the caller included).")
-    var threads = 1
+    @Option(help: "Threads in all, the caller included (default 1, or the board's).")
+    var threads: Int?
+
+    @Option(help: "A board profile by name, e.g. pi5: its input size and threads apply when --size or --threads is not given.")
+    var board: String?
 
     @Option(help: "Timed frames.")
     var runs = 20
@@ -31,23 +34,22 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A picture to run (PNG or JPEG); default: a fixed synthetic one at the input size.")
     var image: String?
 
-    @Flag(help: "Print one JSON object (median_ms, min_ms, mean_ms, isa, threads, size, runs, arena_bytes, groups_ms).")
+    @Flag(help: "Print one JSON object (median_ms, min_ms, mean_ms, isa, precision, threads, width, height, runs, arena_bytes, groups_ms).")
     var json = false
 
     func run() throws {
         try reportingErrors { () throws(EdgeSegError) in
             guard runs >= 1, warmup >= 0 else { throw EdgeSegError(.usage, "--runs must be at least 1 and --warmup at least 0") }
-            let network = ModelFile.looksLikeModelFile(path: model)
-                ? try SegFormerModel(path: model)
-                : try SegFormerModel(float: try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: model), decoder: .folded))
-            let session = try Session(model: network, height: size.height, width: size.width, threads: threads)
-            let picture = try image.map { path throws(EdgeSegError) in try loadImage(path: path) }
-                ?? syntheticPicture(height: size.height, width: size.width)
-            session.timing = true
-            let times = try frameMilliseconds(session, picture: picture, warmup: warmup, runs: runs)
+            let profile = try board.map { name throws(EdgeSegError) in try BoardProfile.named(name) }
+            let size = size ?? profile?.inputSize ?? ImageSize(width: 512, height: 512)
+            let segmenter = try Segmenter(model: try loadModel(model), source: model, threads: threads ?? profile?.threads ?? 1)
+            let picture = try image.map { path throws(EdgeSegError) in try loadImage(path: path) } ?? syntheticPicture(size)
+            let times = try frameMilliseconds(segmenter, picture: picture, size: size, warmup: warmup, runs: runs, timing: true)
+            let session = segmenter.session!
             let groups = OpGroup.allCases.map { ($0.name, Double(session.groupNanoseconds[$0.rawValue]) / 1e6 / Double(runs)) }
             let result = Result(median: median(times), min: times.min()!, mean: times.reduce(0, +) / Double(runs), groups: groups,
-                                arenaBytes: session.memory.arenaBytes)
+                                arenaBytes: session.memory.arenaBytes, size: size, threads: segmenter.threads,
+                                precision: segmenter.model.precision)
             print(json ? try result.json(self) : result.text(self))
         }
     }
@@ -58,11 +60,14 @@ struct BenchCommand: ParsableCommand {
         var mean: Double
         var groups: [(String, Double)]
         var arenaBytes: Int
+        var size: ImageSize
+        var threads: Int
+        var precision: SegFormerModel.Precision
 
         func text(_ c: BenchCommand) -> String {
             var lines = [
                 "model:   \(c.model)",
-                "isa:     \(int8KernelISA), \(c.threads) thread(s), \(c.size), \(c.runs) runs after \(c.warmup) warm-up",
+                "isa:     \(int8KernelISA), \(threads) thread(s), \(precision) at \(size), \(c.runs) runs after \(c.warmup) warm-up",
                 "arena:   \(arenaBytes) bytes",
                 "frame:   median \(format(median)) ms, min \(format(min)) ms, mean \(format(mean)) ms",
                 "by op group (ms per frame, mean):",
@@ -78,8 +83,10 @@ struct BenchCommand: ParsableCommand {
             try JSONValue.object([
                 JSONMember(key: "model", value: .string(c.model)),
                 JSONMember(key: "isa", value: .string(int8KernelISA)),
-                JSONMember(key: "threads", value: .int(Int64(c.threads))),
-                JSONMember(key: "size", value: .string(c.size.description)),
+                JSONMember(key: "precision", value: .string(precision.description)),
+                JSONMember(key: "threads", value: .int(Int64(threads))),
+                JSONMember(key: "width", value: .int(Int64(size.width))),
+                JSONMember(key: "height", value: .int(Int64(size.height))),
                 JSONMember(key: "runs", value: .int(Int64(c.runs))),
                 JSONMember(key: "median_ms", value: .double(median)),
                 JSONMember(key: "min_ms", value: .double(min)),

@@ -15,8 +15,8 @@ struct CalibrationOptions: ParsableArguments {
     @Option(help: "For --method percentile: the share of values kept on each tail, in percent.")
     var percentile: Double = CalibrationMethod.defaultPercentile
 
-    @Option(help: "Resize every image to HxW first, as `segment --size` does; default: each image's own size.")
-    var size: ImageSizeArgument?
+    @Option(help: "Resize every image to WIDTHxHEIGHT first, as `segment --size` does; default: each image's own size.")
+    var size: ImageSize?
 
     func validate() throws {
         guard percentile > 50 && percentile <= 100 else {
@@ -40,7 +40,7 @@ struct CalibrationOptions: ParsableArguments {
         var bar: ProgressBar?
         let result = try EdgeSegQuantize.calibrate(
             checkpoint, model: model, imagesDirectory: images, method: calibrationMethod,
-            size: size.map { ImageSize(height: $0.height, width: $0.width) }
+            size: size
         ) { event in
             switch event {
             case .started(let total):

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeSegCapture
+import EdgeSegImport
 
 /// `edgeseg camera`: the arguments go unparsed to `runCameraCommand`, the Foundation-free parser the device
 /// binary uses too, so the host and the Pi take the same options from one definition.
@@ -13,7 +14,7 @@ struct CameraCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
-        let status = runCameraCommand(arguments)
+        let status = runCameraCommand(arguments, open: loadModel)
         if status != 0 { throw ExitCode(status) }
     }
 }

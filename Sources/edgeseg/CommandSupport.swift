@@ -8,7 +8,12 @@ func reportingErrors<T>(_ work: () throws(EdgeSegError) -> T) throws(ExitCode) -
     do {
         return try work()
     } catch {
-        FileHandle.standardError.write(Data("edgeseg: error: \(error.message)\n".utf8))
+        printError("edgeseg: error: \(error.message)")
         throw ExitCode.failure
     }
+}
+
+/// One line on stderr.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
 }

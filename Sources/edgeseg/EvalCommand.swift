@@ -10,11 +10,11 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Compare an int8 model with its fp32 original on a folder of images (labeled or not).")
 
-    @Option(name: .customLong("float"), help: "The float Hugging Face SegFormer folder.")
+    @Option(name: .customLong("float"), help: "The fp32 reference: a float Hugging Face SegFormer folder or a float32 .edgeseg file.")
     var floatModel: String
 
-    @Option(name: .customLong("int8"), help: "The int8 .edgeseg model quantized from it.")
-    var int8Model: String
+    @Option(help: "The model to measure against it: usually the int8 .edgeseg quantized from it (mixed and float32 files and Hugging Face folders run too).")
+    var model: String
 
     @Option(help: "The data: images/ + labels/ (camvid, ade20k) or a folder of images (none).")
     var data: String
@@ -25,8 +25,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "The label value to ignore (camvid default 11).")
     var ignore: UInt8?
 
-    @Option(help: "Run both models at HxW; default: each image's own size.")
-    var size: ImageSizeArgument?
+    @Option(help: "Run both models at WIDTHxHEIGHT; default: each image's own size.")
+    var size: ImageSize?
 
     @Option(help: "Write report.json, report.md and report.html into this folder.")
     var report: String?
@@ -41,9 +41,9 @@ struct EvalCommand: ParsableCommand {
             let dataset = try LabeledDataset(directory: data, layout: labelsFormat, ignoreLabel: ignore)
             FileHandle.standardError.write(Data("\(dataset.summary)\n".utf8))
             // The folded decoder reports the int8 decoder's points (per-layer SQNR); its logits meet the same golden tolerance.
-            let checkpoint = try loadHuggingFaceCheckpoint(directory: floatModel)
+            let checkpoint = try loadFloatCheckpoint(floatModel)
             let floatNetwork = try FloatSegFormer(checkpoint, decoder: .folded)
-            let int8Network = try SegFormerModel(path: int8Model)
+            let int8Network = try loadModel(model)
             try compare(float: floatNetwork, int8: int8Network, dataset: dataset, size: size, report: report)
             if sensitivity {
                 // The int8 model's own scales, so every variant differs from it only in the points kept in float.
@@ -65,10 +65,10 @@ extension DatasetLayout: ExpressibleByArgument {}
 /// Runs both models over the data set with a progress bar, prints the comparison table and, given a
 /// folder, writes the report files there.
 func compare(float floatNetwork: FloatSegFormer, int8 int8Network: SegFormerModel, dataset: LabeledDataset,
-             size: ImageSizeArgument?, report: String?) throws(EdgeSegError) {
+             size: ImageSize?, report: String?) throws(EdgeSegError) {
     let bar = ProgressBar(label: "eval", total: Int64(dataset.samples.count), unit: .items("images"))
     let comparison = try ModelComparison(float: floatNetwork, int8: int8Network, dataset: dataset,
-                                         size: size.map { ($0.height, $0.width) },
+                                         size: size,
                                          examples: report == nil ? (0, 0) : reportExamples) { done, _ in
         bar.advance(to: Int64(done))
     }

@@ -7,11 +7,11 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Show a model's configuration, parameter count and tensors.")
 
-    @Option(help: "An int8 .edgeseg model, or a float Hugging Face SegFormer folder (config.json + model.safetensors).")
+    @Option(help: "An int8, mixed or float32 .edgeseg file, or a float Hugging Face SegFormer folder (config.json + model.safetensors).")
     var model: String
 
-    @Option(help: "Also show each stage's feature-map size for an input of HxW, and the memory plan of a session at that size (a float model's: the fp32 forward on the planned arena).")
-    var size: ImageSizeArgument?
+    @Option(help: "Also show each stage's feature-map size for an input of WIDTHxHEIGHT, and the memory plan of a session at that size (a float model's: the fp32 forward on the planned arena).")
+    var size: ImageSize?
 
     @Option(help: "With --size: plan the arena for this many threads (each has its own scratch).")
     var threads = 1
@@ -19,9 +19,9 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         try reportingErrors { () throws(EdgeSegError) in
             if ModelFile.looksLikeModelFile(path: model) {
-                let file = try ModelFile(path: model, expecting: .int8)
-                let network = try SegFormerModel(file: file)
-                printConfig(network.config, kind: "int8 SegFormer (.edgeseg version \(file.version), \(file.mappedBytes.count) bytes)")
+                let file = try ModelFile(path: model)
+                let network = try SegFormerModel(opening: file)
+                printConfig(network.config, kind: "\(network.precision) SegFormer (.edgeseg version \(file.version), \(file.mappedBytes.count) bytes)")
                 print("tensors:    \(file.tensors.count), \(file.tensors.reduce(0) { $0 + $1.byteCount }) bytes of data")
                 print("isa:        \(int8KernelISA)")
                 if let size { printMemoryPlan(try network.memoryPlan(height: size.height, width: size.width, threads: threads)) }
@@ -48,8 +48,8 @@ struct InfoCommand: ParsableCommand {
         print("classes:    \(c.numLabels): \(c.labels.prefix(12).joined(separator: ", "))\(c.numLabels > 12 ? ", ..." : "")")
         if let size {
             let sizes = c.stageSizes(height: size.height, width: size.width)
-            print("at \(size): " + sizes.enumerated().map { "stage \($0.offset + 1) \($0.element.height)x\($0.element.width)" }
-                .joined(separator: ", ") + "; logits \(sizes[0].height)x\(sizes[0].width)")
+            print("at \(size): " + sizes.enumerated().map { "stage \($0.offset + 1) \($0.element.width)x\($0.element.height)" }
+                .joined(separator: ", ") + "; logits \(sizes[0].width)x\(sizes[0].height)")
         }
     }
 

@@ -30,13 +30,13 @@ struct SensitivityOptions: ParsableArguments {
 
     /// The search over `dataset`: the candidates' file mapped, the fp32 model run over every image.
     func prepare(_ checkpoint: FloatCheckpoint, activations: [String: QuantizationParameters], dataset: LabeledDataset,
-                 size: ImageSizeArgument?) throws(EdgeSegError)
+                 size: ImageSize?) throws(EdgeSegError)
         -> (search: PrecisionSearch, points: [String], load: (Set<String>) throws(EdgeSegError) -> SegFormerModel) {
         let (file, points) = try candidates(checkpoint, activations: activations)
         let load = { (kept: Set<String>) throws(EdgeSegError) -> SegFormerModel in try SegFormerModel(file: file, keepFloat: kept) }
         let floatBar = ProgressBar(label: "fp32", total: Int64(dataset.samples.count), unit: .items("images"))
         let search = try PrecisionSearch(float: try FloatSegFormer(checkpoint, decoder: .folded), dataset: dataset,
-                                         size: size.map { ($0.height, $0.width) }, threads: threads) { done, _ in
+                                         size: size, threads: threads) { done, _ in
             floatBar.advance(to: Int64(done))
         }
         floatBar.finish(completed: true)
@@ -85,7 +85,7 @@ func sensitivityJSON(base: PrecisionSearch.Score, layers: [PrecisionSearch.Sensi
 }
 
 /// Median milliseconds per frame of `model` at `height`×`width` (`bench`'s frame on its synthetic picture).
-func medianFrameMilliseconds(_ model: SegFormerModel, height: Int, width: Int, threads: Int, runs: Int = 9) throws(EdgeSegError) -> Double {
-    let session = try Session(model: model, height: height, width: width, threads: threads)
-    return median(try frameMilliseconds(session, picture: syntheticPicture(height: height, width: width), warmup: 1, runs: runs))
+func medianFrameMilliseconds(_ model: SegFormerModel, size: ImageSize, threads: Int, runs: Int = 9) throws(EdgeSegError) -> Double {
+    let segmenter = try Segmenter(model: model, source: "the model", threads: threads)
+    return median(try frameMilliseconds(segmenter, picture: syntheticPicture(size), size: size, warmup: 1, runs: runs))
 }

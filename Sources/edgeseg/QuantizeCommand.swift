@@ -90,10 +90,10 @@ struct QuantizeCommand: ParsableCommand {
         print("auto precision: \(chosen.kept.count) layer(s) kept in float: \(chosen.kept.isEmpty ? "none" : chosen.kept.joined(separator: ", "))")
         print("int8 mIoU \(f(chosen.score.miou)) vs fp32 \(f(floatMIoU)): drop \(f(drop)) (target <= \(f(maxDrop)): \(drop <= maxDrop ? "met" : "NOT met: every helpful layer is kept"))")
         let image = try loadImage(path: dataset.samples[0].imagePath)
-        let (h, w) = calibration.size.map { ($0.height, $0.width) } ?? (image.height, image.width)
-        let plain = try medianFrameMilliseconds(try s.load([]), height: h, width: w, threads: sensitivity.threads)
-        let mixed = try medianFrameMilliseconds(try s.load(Set(chosen.kept)), height: h, width: w, threads: sensitivity.threads)
-        print("speed at \(h)x\(w), \(sensitivity.threads) thread(s): all-int8 \(f(plain)) ms, mixed \(f(mixed)) ms per frame (\(String(format: "%.2f", mixed / plain))x)")
+        let size = calibration.size ?? ImageSize(width: image.width, height: image.height)
+        let plain = try medianFrameMilliseconds(try s.load([]), size: size, threads: sensitivity.threads)
+        let mixed = try medianFrameMilliseconds(try s.load(Set(chosen.kept)), size: size, threads: sensitivity.threads)
+        print("speed at \(size), \(sensitivity.threads) thread(s): all-int8 \(f(plain)) ms, mixed \(f(mixed)) ms per frame (\(String(format: "%.2f", mixed / plain))x)")
         return chosen.kept
     }
 }

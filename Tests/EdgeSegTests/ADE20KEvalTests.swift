@@ -8,7 +8,7 @@ import Testing
 /// `eval` on ADE20K labels (0 ignored, 1...150 → classes 0...149) with the 150-class layout model.
 @Suite struct ADE20KEvalTests {
     static let data = SharedAssets.path("assets/ade20k")
-    static let size = ImageSize(height: 64, width: 64)
+    static let size = ImageSize(width: 64, height: 64)
 
     /// `checkpoint` quantized with a quick min-max calibration on the three ADE20K images at 64×64.
     static func quantize(_ checkpoint: FloatCheckpoint, name: String = #function) throws -> String {
@@ -24,7 +24,7 @@ import Testing
     @Test func evalRunsOnTheADE20KSample() throws {
         let int8 = try Self.quantize(try loadHuggingFaceCheckpoint(directory: SharedAssets.adeLayoutModel))
         let report = SharedAssets.scratchDirectory()
-        let run = try runEdgeSeg(["eval", "--float", SharedAssets.adeLayoutModel, "--int8", int8, "--data", Self.data,
+        let run = try runEdgeSeg(["eval", "--float", SharedAssets.adeLayoutModel, "--model", int8, "--data", Self.data,
                                   "--labels-format", "ade20k", "--size", "64x64", "--report", report])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("3 images, layout ade20k, label 0 ignored"), "\(run.stderr)")
@@ -66,7 +66,7 @@ import Testing
                                150, 0, 2, 150, 150, 1, 0, 150, 2, 1, 150, 0]
         let dir = try DatasetTests().makeDataset(images: ["scene.png"], labels: ["scene": stored], width: 12)
         let dataset = try LabeledDataset(directory: dir, layout: .ade20k)
-        let comparison = try ModelComparison(float: float, int8: int8, dataset: dataset, size: (64, 64))
+        let comparison = try ModelComparison(float: float, int8: int8, dataset: dataset, size: ImageSize(width: 64, height: 64))
 
         for (precision, matrix) in [("fp32", comparison.float), ("int8", comparison.int8)] {
             let m = try #require(matrix, "\(precision)")

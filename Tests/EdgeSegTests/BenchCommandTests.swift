@@ -7,11 +7,11 @@ import Testing
 /// float Hugging Face folder timed on the planned fp32 runtime.
 @Suite struct BenchCommandTests {
     @Test func jsonHasTheFieldsAndConsistentNumbers() throws {
-        let run = try runEdgeSeg(["bench", "--model", try Int8ModelTests.modelPath, "--size", "64x96", "--threads", "2",
+        let run = try runEdgeSeg(["bench", "--model", try Int8ModelTests.modelPath, "--size", "96x64", "--threads", "2",
                                   "--runs", "5", "--warmup", "1", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        #expect(object["size"] as? String == "64x96" && object["threads"] as? Int == 2 && object["runs"] as? Int == 5)
+        #expect(object["width"] as? Int == 96 && object["height"] as? Int == 64 && object["threads"] as? Int == 2 && object["runs"] as? Int == 5)
         #expect((object["isa"] as? String).map { !$0.isEmpty } == true)
         let median = try #require(object["median_ms"] as? Double), minimum = try #require(object["min_ms"] as? Double)
         let mean = try #require(object["mean_ms"] as? Double)

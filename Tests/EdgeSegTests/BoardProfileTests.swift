@@ -30,7 +30,7 @@ import Testing
         #expect(device.stderr.contains("known boards: pi4, pi5, pizero2w, x86-64"), "\(device.stderr)")
         let host = try runEdgeSeg(["segment", "--model", try Int8ModelTests.modelPath, "--input", Int8ModelTests.image,
                                    "--output", SharedAssets.scratchDirectory() + "/m.png", "--board", "pi3"])
-        #expect(host.status == 1)
+        #expect(host.status == 2)
         #expect(host.stderr.contains("known boards: pi4, pi5, pizero2w, x86-64"), "\(host.stderr)")
     }
 
@@ -42,26 +42,28 @@ import Testing
                                    "--output", dir + "/host.png", "--board", "pizero2w", "--logits", dir + "/host.logits"])
         #expect(host.status == 0, "\(host.stderr)")
         let device = try runProcess([deviceExecutable(), "segment", "--model", try Int8ModelTests.modelPath, "--board", "pizero2w",
-                                     "--out", dir, "--logits", dir + "/device.logits", Int8ModelTests.image])
+                                     "--input", Int8ModelTests.image, "--output", dir + "/device.png", "--logits", dir + "/device.logits"])
         #expect(device.status == 0, "\(device.stderr)")
-        #expect(device.stdout.contains("int8 at 192x256"), "\(device.stdout)")
+        #expect(device.stdout.contains("int8 at 256x192"), "\(device.stdout)")
+        #expect(device.stdout == host.stdout.replacingOccurrences(of: "host.png", with: "device.png"), "\(device.stdout)")
         let records = try LogitsRecord.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/host.logits"))), source: "host.logits")
         #expect(records.count == 1 && records[0].logits.height == 48 && records[0].logits.width == 64)
         #expect(FileManager.default.contents(atPath: dir + "/host.logits") == FileManager.default.contents(atPath: dir + "/device.logits"))
-        let stem = URL(fileURLWithPath: Int8ModelTests.image).deletingPathExtension().lastPathComponent
-        #expect(FileManager.default.contents(atPath: dir + "/host.png") == FileManager.default.contents(atPath: "\(dir)/\(stem).mask.png"))
+        #expect(FileManager.default.contents(atPath: dir + "/host.png") == FileManager.default.contents(atPath: dir + "/device.png"))
         #expect(try loadLabelImage(path: dir + "/host.png").width == 480)
     }
 
     /// Wrong command lines exit 2 with the reason; a failing run (missing model) exits 1 naming the file.
     @Test(arguments: [
-        (["segment", "IMAGE.png"], 2, "--model is required"),
-        (["segment", "--model", "m.edgeseg"], 2, "segment needs at least one IMAGE"),
-        (["segment", "--model", "m.edgeseg", "--size", "12by4", "a.png"], 2, "--size 12by4: expected HEIGHTxWIDTH"),
-        (["segment", "--model", "m.edgeseg", "--threads", "0", "a.png"], 2, "--threads 0: expected a whole number"),
-        (["segment", "--model", "m.edgeseg", "--colour", "red", "a.png"], 2, "unknown option --colour"),
-        (["segment", "--model", "a.edgeseg", "--model", "b.edgeseg", "a.png"], 2, "--model is given twice"),
-        (["segment", "--model", "m.edgeseg", "x/a.png", "y/a.png"], 2, "another image also writes a.mask.png"),
+        (["segment", "--input", "a.png", "--output", "m.png"], 2, "--model is required"),
+        (["segment", "--model", "m.edgeseg", "--output", "m.png"], 2, "--input is required"),
+        (["segment", "--model", "m.edgeseg", "--input", "a.png", "--output", "m.png", "--size", "12by4"], 2,
+         "--size 12by4: expected WIDTHxHEIGHT"),
+        (["segment", "--model", "m.edgeseg", "--input", "a.png", "--output", "m.png", "--threads", "0"], 2,
+         "--threads 0: expected a whole number"),
+        (["segment", "--model", "m.edgeseg", "--colour", "red"], 2, "unknown option --colour"),
+        (["segment", "--model", "a.edgeseg", "--model", "b.edgeseg"], 2, "--model is given twice"),
+        (["segment", "--model", "m.edgeseg", "a.png"], 2, "unexpected argument 'a.png'"),
         (["sgement"], 2, "unknown command 'sgement'"),
         (["info", "--model", "/nonexistent/m.edgeseg"], 1, "/nonexistent/m.edgeseg"),
     ])
@@ -75,7 +77,7 @@ import Testing
     func deviceHelpPrintsUsage(arguments: [String]) throws {
         let run = try runProcess([deviceExecutable()] + arguments)
         #expect(run.status == 0 && run.stderr.isEmpty, "\(run.stderr)")
-        #expect(run.stdout.contains("edgeseg-device segment --model M.edgeseg IMAGE..."), "\(run.stdout)")
+        #expect(run.stdout.contains("segment --model"), "\(run.stdout)")
     }
 
     @Test func logitsRecordsRoundTripAndTruncationIsNamed() throws {

@@ -27,12 +27,12 @@ import Testing
         let dir = try Self.imageFolder(4, extra: ["broken.png": "not a png", "notes.txt": "ignored"])
         nonisolated(unsafe) var events: [CalibrationEvent] = []
         let result = try calibrate(modelDirectory: SharedAssets.camvidModel, imagesDirectory: dir, method: .percentile(99.99),
-                                   size: ImageSize(height: 128, width: 160)) { events.append($0) }
+                                   size: ImageSize(width: 160, height: 128)) { events.append($0) }
 
         let config = try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel).config
         #expect(result.names == ActivationPoint.all(config))
         #expect(result.imageCount == 4 && result.skippedCount == 1)
-        #expect(result.size == ImageSize(height: 128, width: 160))
+        #expect(result.size == ImageSize(width: 160, height: 128))
         #expect(events.count == 6)  // started, 4 done, 1 skipped
         if case .started(let total) = events.first { #expect(total == 5) } else { Issue.record("no .started event") }
         let skipped = events.compactMap { if case .imageSkipped(_, _, let path, let reason) = $0 { (path, reason) } else { nil } }
@@ -94,13 +94,13 @@ import Testing
         let dir = try Self.imageFolder(3, extra: ["zz-truncated.jpg": "\u{FF}\u{D8}\u{FF}"])
         let output = SharedAssets.scratchDirectory() + "/scales.json"
         let run = try runEdgeSeg(["calibrate", "--model", SharedAssets.camvidModel, "--images", dir, "--method", "mse",
-                                  "--size", "64x96", "--output", output])
+                                  "--size", "96x64", "--output", output])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("skipping") && run.stderr.contains("zz-truncated.jpg"))
         #expect(run.stdout.contains("3 used, 1 skipped"))
         let config = try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel).config
         let scales = try CalibrationResult.load(path: output, config: config)
-        #expect(scales.method == .mse && scales.imageCount == 3 && scales.size == ImageSize(height: 64, width: 96))
+        #expect(scales.method == .mse && scales.imageCount == 3 && scales.size == ImageSize(width: 96, height: 64))
 
         let missing = try runEdgeSeg(["calibrate", "--model", SharedAssets.camvidModel, "--images", "/nonexistent/frames",
                                       "--output", output])
@@ -113,7 +113,7 @@ import Testing
         func peakKilobytes(_ count: Int) throws -> Int {
             let dir = try Self.imageFolder(count, name: "memory\(count)")
             let run = try runEdgeSegMeasured(["calibrate", "--model", SharedAssets.camvidModel, "--images", dir,
-                                              "--size", "96x128", "--output", dir + "/scales.json"])
+                                              "--size", "128x96", "--output", dir + "/scales.json"])
             #expect(run.result.status == 0, "\(run.result.stderr)")
             return run.peakKilobytes
         }

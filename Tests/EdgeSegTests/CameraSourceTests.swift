@@ -30,9 +30,9 @@ import Testing
         let segmentModel = precision == "int8" ? model : SharedAssets.camvidModel
         let images = try HTMLReportTests.smallEvalFolder(Self.imageCount) + "/images"
         let out = SharedAssets.scratchDirectory()
-        let run = try runEdgeSeg(["camera", "--model", model, "--source", images, "--model-size", "96x128", "--save-dir", out])
+        let run = try runEdgeSeg(["camera", "--model", model, "--source", images, "--model-size", "128x96", "--save-dir", out])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("(\(precision), 11 classes) at 96x128"), "\(run.stdout)")
+        #expect(run.stdout.contains("(\(precision), 11 classes) at 128x96"), "\(run.stdout)")
         #expect(run.stdout.contains("summary: \(Self.imageCount) frames captured, \(Self.imageCount) segmented, \(Self.imageCount) saved"),
                 "\(run.stdout)")
 
@@ -42,7 +42,7 @@ import Testing
             let stem = URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent
             let reference = SharedAssets.scratchDirectory() + "/mask.png"
             let segment = try runEdgeSeg(["segment", "--model", segmentModel, "--input", images + "/" + name,
-                                          "--size", "96x128", "--output", reference] + (precision == "fp32" ? ["--folded-decoder"] : []))
+                                          "--size", "128x96", "--output", reference])
             #expect(segment.status == 0, "\(segment.stderr)")
             let expected = try loadLabelImage(path: reference)
             let mask = try loadLabelImage(path: "\(out)/\(stem).mask.png")

@@ -9,7 +9,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: edgeSegExecutable())
         process.arguments = ["camera", "--model", try Int8ModelTests.modelPath, "--source", images,
-                             "--model-size", "96x128", "--http", "127.0.0.1:0"]
+                             "--model-size", "128x96", "--http", "127.0.0.1:0"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

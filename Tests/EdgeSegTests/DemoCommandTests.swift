@@ -22,7 +22,7 @@ import Testing
         let folders = try Self.smallCamVidFolders()
         let output = SharedAssets.scratchDirectory() + "/out"
         let run = try runEdgeSeg(["demo", "--model", SharedAssets.camvidModel, "--calib", folders.calib, "--data", folders.eval,
-                                  "--size", "64x96", "--output", output])
+                                  "--size", "96x64", "--output", output])
         #expect(run.status == 0, "\(run.stderr)")
         try Self.expectReport(run, in: output)
     }
@@ -35,7 +35,7 @@ import Testing
         let folders = try Self.smallCamVidFolders()
         let cache = SharedAssets.scratchDirectory(), output = SharedAssets.scratchDirectory() + "/out"
         let run = try runEdgeSeg(["demo", "--model", HubDownloadTests.repo, "--calib", folders.calib, "--data", folders.eval,
-                                  "--size", "64x96", "--output", output],
+                                  "--size", "96x64", "--output", output],
                                  environment: ["HF_ENDPOINT": hub.endpoint, "HF_TOKEN": "", "XDG_CACHE_HOME": cache])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("fetching \(HubDownloadTests.repo) from the hub"), "\(run.stdout)")

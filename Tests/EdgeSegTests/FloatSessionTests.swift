@@ -14,7 +14,7 @@ import Testing
     func plannedForwardIsTheReferenceBitForBit(threads: Int) throws {
         let (reference, planned) = try Self.models()
         let picture = try loadImage(path: SessionTests.images[0])
-        let pixels = try preprocess(picture, size: (96, 128))
+        let pixels = try preprocess(picture, size: ImageSize(width: 128, height: 96))
         let expected = try reference.forward(pixels).logits
         let session = try Session(model: planned, height: 96, width: 128, threads: threads)
         try session.run(pixels: pixels)

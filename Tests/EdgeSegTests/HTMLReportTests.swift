@@ -25,7 +25,7 @@ import Testing
         let dataset = try LabeledDataset(directory: try Self.smallEvalFolder(5))
         let float = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel), decoder: .folded)
         let int8 = try SegFormerModel(path: try Int8ModelTests.modelPath)
-        let comparison = try ModelComparison(float: float, int8: int8, dataset: dataset, size: (96, 128), examples: (2, 1))
+        let comparison = try ModelComparison(float: float, int8: int8, dataset: dataset, size: ImageSize(width: 128, height: 96), examples: (2, 1))
 
         let sorted = comparison.perImage.sorted { ($0.agreement, $0.name) < ($1.agreement, $1.name) }
         #expect(comparison.examples.map(\.name) == [sorted[0].name, sorted[1].name, sorted[2].name])
@@ -33,7 +33,7 @@ import Testing
         for example in comparison.examples {
             let sample = dataset.samples.first { $0.name == example.name }!
             let image = try loadImage(path: sample.imagePath)
-            let pixels = try preprocess(image, size: (96, 128))
+            let pixels = try preprocess(image, size: ImageSize(width: 128, height: 96))
             #expect(example.image == image)
             #expect(example.int8Map == classMap(logits: try int8.forward(pixels).logits, height: image.height, width: image.width))
             #expect(example.floatMap == classMap(logits: try float.forward(pixels).logits, height: image.height, width: image.width))
@@ -47,8 +47,8 @@ import Testing
     @Test func reportRendersInChromium() throws {
         let data = try Self.smallEvalFolder(4)
         let report = SharedAssets.scratchDirectory()
-        let run = try runEdgeSeg(["eval", "--float", SharedAssets.camvidModel, "--int8", try Int8ModelTests.modelPath,
-                                  "--data", data, "--size", "96x128", "--report", report])
+        let run = try runEdgeSeg(["eval", "--float", SharedAssets.camvidModel, "--model", try Int8ModelTests.modelPath,
+                                  "--data", data, "--size", "128x96", "--report", report])
         #expect(run.status == 0, "\(run.stderr)")
         let html = try String(contentsOfFile: report + "/report.html", encoding: .utf8)
         // 4 images, all among the 5 worst: input, fp32, int8 and difference each.

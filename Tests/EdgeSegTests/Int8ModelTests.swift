@@ -11,7 +11,7 @@ import Testing
         let path = SharedAssets.scratchDirectory("int8model") + "/camvid-small.edgeseg"
         let calibration = try calibrate(modelDirectory: SharedAssets.camvidModel,
                                         imagesDirectory: SharedAssets.path("assets/camvid/calib"), method: .minmax,
-                                        size: ImageSize(height: 96, width: 128))
+                                        size: ImageSize(width: 128, height: 96))
         let checkpoint = try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel)
         try Int8Quantizer.quantize(checkpoint, activations: calibration.activationParameters).write(to: path)
         return path
@@ -23,7 +23,7 @@ import Testing
 
     /// Same input, same bits: twice on one instance, and on a second instance loaded from the same file.
     @Test func outputIsBitIdenticalAcrossRunsAndInstances() throws {
-        let pixels = try preprocess(try loadImage(path: Self.image), size: (96, 128))
+        let pixels = try preprocess(try loadImage(path: Self.image), size: ImageSize(width: 128, height: 96))
         let first = try SegFormerModel(path: try Self.modelPath), second = try SegFormerModel(path: try Self.modelPath)
         let a = try first.forward(pixels), b = try first.forward(pixels), c = try second.forward(pixels)
         #expect(a.logits.data == b.logits.data)
@@ -35,20 +35,20 @@ import Testing
     /// `edgeseg segment` with the .edgeseg file writes the class map the library computes.
     @Test func segmentCommandRunsTheInt8Model() throws {
         let dir = SharedAssets.scratchDirectory()
-        let result = try runEdgeSeg(["segment", "--model", try Self.modelPath, "--input", Self.image, "--size", "96x128",
+        let result = try runEdgeSeg(["segment", "--model", try Self.modelPath, "--input", Self.image, "--size", "128x96",
                                      "--output", dir + "/mask.png"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("(int8)"))
         let image = try loadImage(path: Self.image)
         let model = try SegFormerModel(path: try Self.modelPath)
-        let expected = classMap(logits: try model.forward(preprocess(image, size: (96, 128))).logits,
+        let expected = classMap(logits: try model.forward(preprocess(image, size: ImageSize(width: 128, height: 96))).logits,
                                 height: image.height, width: image.width)
         #expect(try loadLabelImage(path: dir + "/mask.png").values == expected)
     }
 
     /// The int8 model tracks the float one: stage outputs' SQNR and the class maps' agreement at this size.
     @Test func int8TracksFloat() throws {
-        let pixels = try preprocess(try loadImage(path: Self.image), size: (96, 128))
+        let pixels = try preprocess(try loadImage(path: Self.image), size: ImageSize(width: 128, height: 96))
         let model = try SegFormerModel(path: try Self.modelPath)
         let float = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel), decoder: .folded)
         let q = try model.forward(pixels), f = try float.forward(pixels)

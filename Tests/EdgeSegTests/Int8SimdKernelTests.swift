@@ -142,7 +142,7 @@ import Testing
             #expect(info.stdout.split(separator: "\n").contains { $0.split(separator: " ", omittingEmptySubsequences: true) == ["isa:", Substring(expectedISA)] },
                     "EDGESEG_ISA=\(name): \(info.stdout.prefix(600))")
             let mask = dir + "/mask-\(name).png", logitsFile = dir + "/logits-\(name).bin"
-            let result = try runEdgeSeg(["segment", "--model", model, "--input", Int8ModelTests.image, "--size", "96x128",
+            let result = try runEdgeSeg(["segment", "--model", model, "--input", Int8ModelTests.image, "--size", "128x96",
                                          "--output", mask, "--logits", logitsFile], environment: env)
             #expect(result.status == 0, "EDGESEG_ISA=\(name): \(result.stderr)")
             #expect(result.stderr.isEmpty == (Self.table(isa) != nil), "EDGESEG_ISA=\(name): \(result.stderr)")

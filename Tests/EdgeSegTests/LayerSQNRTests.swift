@@ -6,7 +6,7 @@ import Testing
 
 /// Per-layer SQNR in `ModelComparison`: every activation point, lined up between the two models.
 @Suite struct LayerSQNRTests {
-    static let size = (height: 64, width: 96)
+    static let size = ImageSize(width: 96, height: 64)
 
     /// Two CamVid images: each point's SQNR is the SQNR computed independently from the two models' own outputs
     /// where those exist (the stage outputs and the logits), and every point has a sane value.

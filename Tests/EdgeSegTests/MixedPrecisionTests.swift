@@ -25,7 +25,7 @@ import Testing
                                   "stage2.block1.depthwise", "stage1.block1.gelu", "stage1.block1.residual1", "decoder.stage2",
                                   "decoder.fused"]
 
-    static func pixels() throws -> FloatTensor { try preprocess(try loadImage(path: Int8ModelTests.image), size: (96, 128)) }
+    static func pixels() throws -> FloatTensor { try preprocess(try loadImage(path: Int8ModelTests.image), size: ImageSize(width: 128, height: 96)) }
 
     static func sqnr(_ logits: Int8Map, scale: Double, against reference: FeatureMap) -> Double {
         let test = logits.dequantized(scale: scale).data
@@ -163,7 +163,7 @@ import Testing
         let file = try ModelFile(path: try Self.everyLayer.get().path, expecting: .int8)
         let load = { (kept: Set<String>) throws(EdgeSegError) -> SegFormerModel in try SegFormerModel(file: file, keepFloat: kept) }
         let float = try FloatSegFormer(try loadHuggingFaceCheckpoint(directory: SharedAssets.camvidModel), decoder: .folded)
-        let search = try PrecisionSearch(float: float, dataset: dataset, size: (96, 128), threads: 2)
+        let search = try PrecisionSearch(float: float, dataset: dataset, size: ImageSize(width: 128, height: 96), threads: 2)
         // A limit scores the first images only: the same as a data set of just those.
         let first = SharedAssets.scratchDirectory("mixed-first")
         for sub in ["images", "labels"] {
@@ -171,7 +171,7 @@ import Testing
             try? FileManager.default.createSymbolicLink(atPath: "\(first)/\(sub)/\(dataset.samples[0].name).png",
                                                         withDestinationPath: "\(dir)/\(sub)/\(dataset.samples[0].name).png")
         }
-        let firstOnly = try PrecisionSearch(float: float, dataset: try LabeledDataset(directory: first), size: (96, 128))
+        let firstOnly = try PrecisionSearch(float: float, dataset: try LabeledDataset(directory: first), size: ImageSize(width: 128, height: 96))
         let plain = try load([])
         #expect(try search.score(plain, limit: 1).miou == (try firstOnly.score(plain)).miou)
         #expect(try search.score(plain, limit: 1).agreement == (try firstOnly.score(plain)).agreement)
@@ -215,7 +215,7 @@ import Testing
     @Test func quantizeCommandKeepsPointsInFloat() throws {
         let dir = SharedAssets.scratchDirectory("mixed-cli")
         let calibration = try calibrate(modelDirectory: SharedAssets.camvidModel, imagesDirectory: SharedAssets.path("assets/camvid/calib"),
-                                        method: .minmax, size: ImageSize(height: 64, width: 64))
+                                        method: .minmax, size: ImageSize(width: 64, height: 64))
         try calibration.save(path: dir + "/scales.json")
         let base = ["quantize", "--model", SharedAssets.camvidModel, "--scales", dir + "/scales.json", "--output", dir + "/m.edgeseg"]
         let kept = try runEdgeSeg(base + ["--keep-float", "stage1.block1.gelu", "decoder.fused"])

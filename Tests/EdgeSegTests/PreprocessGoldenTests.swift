@@ -35,11 +35,12 @@ import Testing
         let expected = try file.floatTensor("pixel_values")
         let image = try #require(file.metadata["image"], "\(reference) names no image")
         let size = try #require(file.metadata["size"], "\(reference) names no size")
-        var asked: (height: Int, width: Int)? = nil
+        var asked: ImageSize? = nil
         if size != "native" {
+            // The reference files name sizes height first, as PyTorch does.
             let parts = size.split(separator: "x").compactMap { Int($0) }
             try #require(parts.count == 2, "\(reference): size \(size)")
-            asked = (parts[0], parts[1])
+            asked = ImageSize(width: parts[1], height: parts[0])
         }
         let actual = try preprocessImage(path: SharedAssets.path(imageFolder + "/" + image), size: asked)
         try #require(actual.shape == expected.shape, "\(reference): shape \(actual.shape) vs \(expected.shape)")

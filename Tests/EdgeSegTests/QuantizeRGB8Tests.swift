@@ -14,7 +14,7 @@ import Testing
             for (scale, zeroPoint) in [(0.0187, Int32(-3)), (0.009, Int32(-128)), (0.05, Int32(127)), (0.004, Int32(20)),
                                        (0.001, Int32(5))] {
                 let pixels = (0..<h * w * 3).map { _ in UInt8.random(in: 0...255, using: &rng) }
-                let floats = try preprocess(RGBImage(width: w, height: h, pixels: pixels), size: (oh, ow)).data
+                let floats = try preprocess(RGBImage(width: w, height: h, pixels: pixels), size: ImageSize(width: ow, height: oh)).data
                 let inverse = 1 / scale, plane = oh * ow
                 var expected = [Int8](repeating: 0, count: plane * 3)
                 for p in 0..<plane {

@@ -50,7 +50,7 @@ import Testing
     /// The counter sees allocations, so the test above can fail: one-off forwards allocate (their session).
     @Test func counterSeesAllocations() throws {
         let model = try SegFormerModel(path: try Int8ModelTests.modelPath)
-        let pixels = try preprocess(try loadImage(path: Self.images[0]), size: (96, 128))
+        let pixels = try preprocess(try loadImage(path: Self.images[0]), size: ImageSize(width: 128, height: 96))
         allocation_tracking_begin()
         defer { allocation_tracking_end() }
         allocation_counting(1)
@@ -81,7 +81,7 @@ import Testing
         let model = try SegFormerModel(path: try Int8ModelTests.modelPath)
         for path in Self.images {
             let picture = try loadImage(path: path)
-            let expected = try model.forward(try preprocess(picture, size: (96, 128)))
+            let expected = try model.forward(try preprocess(picture, size: ImageSize(width: 128, height: 96)))
             for threads in [1, 2] {
                 let session = try Session(model: model, height: 96, width: 128, threads: threads)
                 try session.run(image: picture)

@@ -13,6 +13,7 @@ public struct BoardProfile: Equatable, Sendable {
     /// The model's input size: frames and images are resized to it when no `--size` is given.
     public var inputHeight: Int
     public var inputWidth: Int
+    public var inputSize: ImageSize { ImageSize(width: inputWidth, height: inputHeight) }
     /// The int8 kernel set (`int8KernelISA`) this board's CPU should select: "neon", "neondot", "avx2".
     public var expectedISA: String
     public var camera: CameraDefaults

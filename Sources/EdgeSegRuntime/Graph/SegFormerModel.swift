@@ -1,11 +1,28 @@
 import CEdgeSeg
 
-/// SegFormer in int8, run from an `.edgeseg` model file: integer arithmetic from the quantized input to the
-/// class map, bit-identical on every CPU. Weights are used in place in the mapped file. To run frames, make an
-/// `Session` for the input size (one arena, no allocation per frame); `forward` is the one-off convenience.
-/// A mixed-precision file runs some layers in float; `init(float:)` runs every layer in float (the fp32 model on
-/// the same planned arena).
+/// A SegFormer ready for the planned runtime: every layer int8 or float, as its source asks. An int8 `.edgeseg`
+/// file runs in integers from the quantized input to the class map, bit-identical on every CPU, with weights
+/// used in place in the mapped file; a mixed-precision file runs the layers that touch its kept points in float;
+/// a float32 file or a `FloatSegFormer` (`init(float:)`) runs every layer in float (the fp32 model on the same
+/// planned arena). To run frames, make a `Session` for the input size (one arena, no allocation per frame), or
+/// let a `Segmenter` keep one per size; `forward` is the one-off convenience for int8 models.
 public final class SegFormerModel {
+    /// How the model computes: what `segment`, `bench` and the camera print.
+    public enum Precision: Equatable, Sendable, CustomStringConvertible {
+        case int8
+        /// int8 with `floatPoints` activation points kept in float.
+        case mixed(floatPoints: Int)
+        case float32
+
+        public var description: String {
+            switch self {
+            case .int8: "int8"
+            case .mixed(let n): "int8 with \(n) point(s) in fp32"
+            case .float32: "fp32"
+            }
+        }
+    }
+
     public let config: SegFormerConfig
     /// Scale and zero point of every activation point, as calibrated.
     public let activations: [String: QuantizationParameters]
@@ -51,8 +68,22 @@ public final class SegFormerModel {
         decoder = layers.decoder
     }
 
+    /// An `.edgeseg` file of either kind: int8 (or mixed) runs as it is quantized, float32 in float.
     public convenience init(path: String) throws(EdgeSegError) {
-        try self.init(file: try ModelFile(path: path, expecting: .int8))
+        try self.init(opening: try ModelFile(path: path))
+    }
+
+    /// An opened `.edgeseg` file of either kind.
+    public convenience init(opening file: ModelFile) throws(EdgeSegError) {
+        switch file.kind {
+        case .int8: try self.init(file: file)
+        case .float32: try self.init(float: try FloatSegFormer(try floatCheckpoint(file), decoder: .folded))
+        }
+    }
+
+    public var precision: Precision {
+        if file == nil { return .float32 }
+        return keepFloat.isEmpty ? .int8 : .mixed(floatPoints: keepFloat.count)
     }
 
     public struct Output: Sendable {

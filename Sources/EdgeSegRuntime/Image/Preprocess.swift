@@ -5,8 +5,8 @@ public let imageNetStd: [Float] = [0.229, 0.224, 0.225]
 /// THE canonical preprocessing, used by every command: RGB → (only if a size is asked) bilinear resize with
 /// half-pixel centres and no antialias, on the 0…255 values as floats (no rounding back to bytes) → /255 →
 /// − mean → / std → a [3, H, W] float32 tensor, as `pixel_values` in the reference files.
-public func preprocess(_ image: RGBImage, size: (height: Int, width: Int)? = nil) throws(EdgeSegError) -> FloatTensor {
-    let (height, width) = size ?? (image.height, image.width)
+public func preprocess(_ image: RGBImage, size: ImageSize? = nil) throws(EdgeSegError) -> FloatTensor {
+    let (height, width) = size.map { ($0.height, $0.width) } ?? (image.height, image.width)
     guard height > 0, width > 0 else {
         throw EdgeSegError(.usage, "preprocess: cannot resize to \(width)x\(height)")
     }
@@ -28,6 +28,6 @@ public func preprocess(_ image: RGBImage, size: (height: Int, width: Int)? = nil
 }
 
 /// Reads an image file and preprocesses it (see `preprocess`).
-public func preprocessImage(path: String, size: (height: Int, width: Int)? = nil) throws(EdgeSegError) -> FloatTensor {
+public func preprocessImage(path: String, size: ImageSize? = nil) throws(EdgeSegError) -> FloatTensor {
     try preprocess(loadImage(path: path), size: size)
 }

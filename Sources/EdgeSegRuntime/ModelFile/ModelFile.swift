@@ -28,8 +28,8 @@ public final class ModelFile {
         es_file_release(UnsafeRawPointer(base).assumingMemoryBound(to: UInt8.self), buffer.count * MemoryLayout<T>.stride)
     }
 
-    /// Opens and verifies `path`; a file of another kind than `expected` is an error that says so.
-    public init(path: String, expecting expected: ModelKind) throws(EdgeSegError) {
+    /// Opens and verifies `path`; a file of another kind than `expected` (when given) is an error that says so.
+    public init(path: String, expecting expected: ModelKind? = nil) throws(EdgeSegError) {
         let file: MappedFile
         do {
             file = try MappedFile(path: path)
@@ -123,7 +123,7 @@ private struct HeaderFields {
     func u64(_ offset: Int) -> UInt64 { bytes.littleEndianU64(at: offset) }
 
     /// The magic, then the header's size and the format version: is this a model file this build reads?
-    func checkIdentity(expected: ModelKind) throws(EdgeSegError) {
+    func checkIdentity(expected: ModelKind?) throws(EdgeSegError) {
         let magic = ModelFileLayout.magic
         guard bytes.count >= magic.count, bytes.prefix(magic.count).elementsEqual(magic) else {
             throw notAModelFileError(path: path, bytes: bytes, expected: expected)
@@ -154,12 +154,12 @@ private struct HeaderFields {
         }
     }
 
-    func kind(expected: ModelKind) throws(EdgeSegError) -> ModelKind {
+    func kind(expected: ModelKind?) throws(EdgeSegError) -> ModelKind {
         let code = u32(ModelFileLayout.kindField)
         guard let kind = ModelKind(rawValue: code) else {
             throw fail("unknown model kind \(code) (this build knows 1 = float32 and 2 = int8)")
         }
-        guard kind == expected else {
+        if let expected, kind != expected {
             switch expected {
             case .float32: throw fail("this is an int8 model file; a float32 model is needed here (use the int8 runtime for it, or the float model it was quantized from)")
             case .int8: throw fail("this is a float32 model file; an int8 model is needed here: quantize the float model with `edgeseg quantize` first")

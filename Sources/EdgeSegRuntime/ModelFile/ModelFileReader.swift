@@ -12,6 +12,9 @@ struct ModelFileReader {
     let packing = Int8PackedWeights()
 
     init(_ file: ModelFile, keepFloat override: Set<String>? = nil) throws(EdgeSegError) {
+        guard file.kind == .int8 else {
+            throw EdgeSegError(.checkpoint, "\(file.path): a float32 model file has no int8 layers; open it with SegFormerModel(path:)")
+        }
         self.file = file
         let meta = file.metadata
         guard let configJSON = meta["config"] else {

@@ -4,7 +4,7 @@ import CEdgeSeg
 // (its folder or its model.safetensors): the errors say so and what to do, rather than "wrong magic".
 
 /// The error for a file that does not start with the `.edgeseg` magic.
-func notAModelFileError(path: String, bytes: UnsafeRawBufferPointer, expected: ModelKind) -> EdgeSegError {
+func notAModelFileError(path: String, bytes: UnsafeRawBufferPointer, expected: ModelKind?) -> EdgeSegError {
     if bytes.isEmpty {
         return EdgeSegError(.checkpoint, "\(path): the file is empty (0 bytes), not an EdgeSeg model file")
     }
@@ -15,7 +15,7 @@ func notAModelFileError(path: String, bytes: UnsafeRawBufferPointer, expected: M
 }
 
 /// The error for a folder given as a model file; nil if `path` is not a folder.
-func folderError(path: String, expected: ModelKind) -> EdgeSegError? {
+func folderError(path: String, expected: ModelKind?) -> EdgeSegError? {
     guard es_path_kind(path) == ES_PATH_DIRECTORY else { return nil }
     let separator = path.hasSuffix("/") ? "" : "/"
     if es_path_kind(path + separator + "config.json") == ES_PATH_FILE {
@@ -31,9 +31,10 @@ private func looksLikeSafeTensors(_ bytes: UnsafeRawBufferPointer) -> Bool {
     return headerLength >= 2 && headerLength <= UInt64(bytes.count - 8) && bytes[8] == UInt8(ascii: "{")
 }
 
-private func conversionAdvice(_ expected: ModelKind) -> String {
+private func conversionAdvice(_ expected: ModelKind?) -> String {
     switch expected {
     case .int8: "quantize it with `edgeseg quantize` first"
     case .float32: "a float32 EdgeSeg model file has to be written from it first"
+    case nil: "quantize it with `edgeseg quantize` (the host's `edgeseg` also runs the folder itself)"
     }
 }

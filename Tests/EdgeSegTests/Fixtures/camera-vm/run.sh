@@ -7,7 +7,7 @@
 DEV=/dev/video0
 cp edgeseg-aarch64 model.edgeseg /tmp/
 BIN=/tmp/edgeseg-aarch64
-COMMON="camera --model /tmp/model.edgeseg --device $DEV --input 3 --size 320x240 --model-size 48x64"
+COMMON="camera --model /tmp/model.edgeseg --device $DEV --input 3 --size 320x240 --model-size 64x48"
 ctl() { v4l2-ctl -d $DEV -c "$1" >/dev/null 2>&1 || echo "v4l2-ctl -c $1 failed"; }
 
 # run NAME ARGS...: in the foreground

@@ -1,17 +1,17 @@
 import EdgeSegRuntime
 
-/// `info [--model M.edgeseg] [--board NAME]`: what the model is, which int8 kernels this CPU runs, and the
-/// board profile with a note when the CPU did not select the kernels the board should have.
-func runInfoCommand(_ arguments: [String]) throws(DeviceError) {
-    let args = try ArgumentList(arguments, options: ["model", "board"])
-    guard args.operands.isEmpty else { throw .usage("info takes no operands, got '\(args.operands[0])'") }
-    let board = try args.board()
+/// `info [--model M.edgeseg] [--board NAME]` on the Pi binary: what the model is, which int8 kernels this CPU
+/// runs, and the board profile with a note when the CPU did not select the kernels the board should have.
+func runInfoCommand(_ arguments: [String]) throws(CommandError) {
+    let args = try parsing { () throws(EdgeSegError) in try OptionList(arguments, options: ["model", "board"]) }
+    let board = try parsing { () throws(EdgeSegError) in try args.board() }
     if let path = args.value("model") {
         try running { () throws(EdgeSegError) in
-            let file = try ModelFile(path: path, expecting: .int8)
-            let c = try SegFormerModel(file: file).config
+            let file = try ModelFile(path: path)
+            let model = try SegFormerModel(opening: file)
+            let c = model.config
             print("model:      \(path)")
-            print("kind:       int8 SegFormer (.edgeseg version \(file.version), \(file.mappedBytes.count) bytes)")
+            print("kind:       \(model.precision) SegFormer (.edgeseg version \(file.version), \(file.mappedBytes.count) bytes)")
             print("stages:     hidden \(list(c.hiddenSizes)), depths \(list(c.depths)), heads \(list(c.numAttentionHeads)), sr \(list(c.srRatios))")
             print("decoder:    \(c.decoderHiddenSize) channels")
             print("classes:    \(c.numLabels): \(c.labels.prefix(12).joined(separator: ", "))\(c.numLabels > 12 ? ", ..." : "")")
@@ -21,7 +21,7 @@ func runInfoCommand(_ arguments: [String]) throws(DeviceError) {
     if let board {
         print("board:      \(board.name): \(board.title), \(board.cpu), \(board.memoryMB) MB")
         print("threads:    \(board.threads)")
-        print("input:      \(board.inputHeight)x\(board.inputWidth)")
+        print("input:      \(board.inputSize)")
         let camera = board.camera
         print("camera:     \(camera.device) \(camera.width)x\(camera.height) \(camera.format) at \(camera.fps) fps")
         let note = int8KernelISA == board.expectedISA ? "" : " (this CPU or build runs \(int8KernelISA) instead)"
