@@ -18,7 +18,15 @@ public struct EvalReport {
         Array(comparison.perImage.sorted { $0.agreement < $1.agreement }.prefix(5))
     }
 
-    public var markdown: String {
+    /// The whole report (report.md).
+    public var markdown: String { markdown(layers: nil) }
+
+    /// What fits a terminal screen: the summary, the per-class table, the worst images and the few weakest
+    /// layers; the full per-layer table stays in report.md and report.html.
+    public var terminalSummary: String { markdown(layers: 5) }
+
+    /// The report with the `layers` weakest layers (nil: all of them).
+    private func markdown(layers shown: Int?) -> String {
         let c = comparison
         var s = "| | fp32 | int8 | int8 − fp32 |\n|---|---|---|---|\n"
         if let f = c.float, let q = c.int8 {
@@ -30,8 +38,11 @@ public struct EvalReport {
         }
         s += "\nint8-vs-fp32 pixel agreement: \(fixed(c.agreement.percent)) %; logit SQNR: \(fixed(c.logitSQNR.decibels)) dB; \(images) images\n"
         s += "\nint8 differs most on: " + worstImages.map { "\($0.name) (\(fixed($0.agreement)) % agreement)" }.joined(separator: ", ") + "\n"
-        s += "\nPer-layer SQNR, int8 against fp32 over all images, worst first:\n\n| layer | SQNR (dB) | scale |\n|---|---|---|\n"
-        for layer in c.layers.worstFirst {
+        let worst = c.layers.worstFirst
+        guard !worst.isEmpty else { return s }
+        let heading = shown.map { "The \(min($0, worst.count)) weakest of \(worst.count) layers" } ?? "Per-layer SQNR"
+        s += "\n\(heading), int8 against fp32 over all images, worst first:\n\n| layer | SQNR (dB) | scale |\n|---|---|---|\n"
+        for layer in worst.prefix(shown ?? worst.count) {
             s += "| \(layer.name) | \(fixed(layer.decibels)) | \(significant(layer.parameters.scale)) |\n"
         }
         return s

@@ -74,9 +74,9 @@ func compare(float floatNetwork: FloatSegFormer, int8 int8Network: SegFormerMode
     }
     bar.finish(completed: true)
     let summary = EvalReport(comparison: comparison, labels: floatNetwork.config.labels, images: dataset.samples.count)
-    print(summary.markdown)
+    print(summary.terminalSummary)
     if let report {
         try writeReportFiles(summary, to: report)
-        print("wrote \(report)/report.json, report.md and report.html")
+        print("wrote \(report)/report.json, report.md (every layer's SQNR) and report.html")
     }
 }

@@ -10,7 +10,7 @@ import Testing
         let section = readme.components(separatedBy: "## Board profiles").dropFirst().first?.components(separatedBy: "\n## ").first ?? ""
         let tableRows = section.split(separator: "\n").filter { $0.hasPrefix("| `") && !$0.hasPrefix("| `--board`") }.map(String.init)
         let expected = BoardProfile.all.map { b in
-            "| `\(b.name)` | \(b.title) | \(b.cpu) | \(b.threads) | \(b.memoryMB) MB | \(b.inputHeight)×\(b.inputWidth) | `\(b.expectedISA)` | "
+            "| `\(b.name)` | \(b.title) | \(b.cpu) | \(b.threads) | \(b.memoryMB) MB | \(b.inputWidth)×\(b.inputHeight) | `\(b.expectedISA)` | "
                 + "\(b.camera.device), \(b.camera.width)×\(b.camera.height) \(b.camera.format), \(b.camera.fps) fps |"
         }
         #expect(tableRows == expected)
