@@ -4,7 +4,7 @@ import EdgeSegRuntime
 public struct HuggingFaceImport: Sendable {
     public var checkpoint: FloatCheckpoint
     /// Names (as stored) of tensors the model does not use: non-float bookkeeping such as
-    /// `decode_head.batch_norm.num_batches_tracked` (I64), and any unexpected extra tensor. They are
+    /// the decoder BatchNorm's `num_batches_tracked` (I64), and any unexpected extra tensor. They are
     /// ignored, not errors, so checkpoints with extra heads still import; a caller may warn about them.
     public var ignoredTensors: [String]
 }

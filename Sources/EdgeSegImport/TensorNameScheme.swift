@@ -1,25 +1,11 @@
+import EdgeSegRuntime
+
 /// Maps tensor names of the `transformers` 5 in-memory SegFormer layout to the hub (`transformers` 4)
 /// names `expectedTensors` uses; hub names pass through unchanged.
 ///
-/// The table is inferred from the v5 naming pattern (stages/blocks containers, `*_proj` attention
-/// projections), not taken from a transformers conversion table: extend it here if a checkpoint with
-/// another spelling turns up. Each rule rewrites one run of dot-separated components; `{s}` and `{b}`
-/// match a stage and block index.
+/// The table is `HubNames.transformers5`; each rule rewrites one run of dot-separated components.
 enum TensorNameScheme {
-    private static let transformers5ToHub: [(v5: String, hub: String)] = [
-        ("segformer.stages.{s}.blocks.{b}", "segformer.encoder.block.{s}.{b}"),
-        ("segformer.stages.{s}.patch_embeddings", "segformer.encoder.patch_embeddings.{s}"),
-        ("segformer.stages.{s}.layer_norm", "segformer.encoder.layer_norm.{s}"),
-        ("attention.q_proj", "attention.self.query"),
-        ("attention.k_proj", "attention.self.key"),
-        ("attention.v_proj", "attention.self.value"),
-        ("attention.o_proj", "attention.output.dense"),
-        ("attention.sr", "attention.self.sr"),
-        ("attention.sr_norm", "attention.self.layer_norm"),
-        ("attention.layer_norm", "attention.self.layer_norm"),
-    ]
-
-    private static let rules: [(v5: [Substring], hub: [Substring])] = transformers5ToHub.map {
+    private static let rules: [(v5: [Substring], hub: [Substring])] = HubNames.transformers5.map {
         ($0.v5.split(separator: "."), $0.hub.split(separator: "."))
     }
 

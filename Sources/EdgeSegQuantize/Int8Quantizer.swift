@@ -46,12 +46,11 @@ public struct Int8Quantizer {
     private mutating func quantizeModel() throws(EdgeSegError) {
         let c = checkpoint.config
         for s in 0..<c.numStages {
-            let pe = "segformer.encoder.patch_embeddings.\(s)"
-            try conv("\(pe).proj", input: s == 0 ? ActivationPoint.input : ActivationPoint.stageNorm(s - 1),
+            try conv(HubNames.patchEmbedding(s), input: s == 0 ? ActivationPoint.input : ActivationPoint.stageNorm(s - 1),
                      output: ActivationPoint.patchEmbedding(s))
-            try layerNorm("\(pe).layer_norm", input: ActivationPoint.patchEmbedding(s), output: ActivationPoint.patchNorm(s))
+            try layerNorm(HubNames.patchNorm(s), input: ActivationPoint.patchEmbedding(s), output: ActivationPoint.patchNorm(s))
             for b in 0..<c.depths[s] { try block(stage: s, index: b) }
-            try layerNorm("segformer.encoder.layer_norm.\(s)", input: ActivationPoint.block(s, c.depths[s] - 1, .residual2),
+            try layerNorm(HubNames.stageNorm(s), input: ActivationPoint.block(s, c.depths[s] - 1, .residual2),
                           output: ActivationPoint.stageNorm(s))
         }
         try decoder()
@@ -59,35 +58,35 @@ public struct Int8Quantizer {
 
     private mutating func block(stage s: Int, index b: Int) throws(EdgeSegError) {
         let c = checkpoint.config
-        let p = "segformer.encoder.block.\(s).\(b)", a = "\(p).attention.self"
+        let n = HubNames.block(s, b)
         func point(_ x: ActivationPoint.Block) -> String { ActivationPoint.block(s, b, x) }
         let blockInput = b == 0 ? ActivationPoint.patchNorm(s) : ActivationPoint.block(s, b - 1, .residual2)
-        try layerNorm("\(p).layer_norm_1", input: blockInput, output: point(.norm1))
-        try linear("\(a).query", input: point(.norm1), output: point(.query))
+        try layerNorm(n.norm1, input: blockInput, output: point(.norm1))
+        try linear(n.query, input: point(.norm1), output: point(.query))
         var keysFrom = point(.norm1)
         if c.srRatios[s] > 1 {
-            try conv("\(a).sr", input: point(.norm1), output: point(.reduction))
-            try layerNorm("\(a).layer_norm", input: point(.reduction), output: point(.reductionNorm))
+            try conv(n.reduction, input: point(.norm1), output: point(.reduction))
+            try layerNorm(n.reductionNorm, input: point(.reduction), output: point(.reductionNorm))
             keysFrom = point(.reductionNorm)
         }
-        try linear("\(a).key", input: keysFrom, output: point(.key))
-        try linear("\(a).value", input: keysFrom, output: point(.value))
+        try linear(n.key, input: keysFrom, output: point(.key))
+        try linear(n.value, input: keysFrom, output: point(.value))
         let d = c.hiddenSizes[s] / c.numAttentionHeads[s]
         let q = try scale(point(.query)), k = try scale(point(.key)), v = try scale(point(.value))
-        try requant("\(a).softmax_requant", q * k / Double(d).squareRoot(), es_qs32_softmax_init)
+        try requant(n.softmaxRequant, q * k / Double(d).squareRoot(), es_qs32_softmax_init)
         // The weight sum normalises P·V at run time, so the context multiplier is just s_v / s_context.
-        try requant("\(a).context_requant", v / (try scale(point(.context))), es_requant_init)
-        try linear("\(p).attention.output.dense", input: point(.context), output: point(.attentionOutput))
-        try add("\(p).residual1", blockInput, point(.attentionOutput), output: point(.residual1))
-        try layerNorm("\(p).layer_norm_2", input: point(.residual1), output: point(.norm2))
-        try linear("\(p).mlp.dense1", input: point(.norm2), output: point(.dense1))
-        try depthwise("\(p).mlp.dwconv.dwconv", input: point(.dense1), output: point(.depthwise))
+        try requant(n.contextRequant, v / (try scale(point(.context))), es_requant_init)
+        try linear(n.attentionOutput, input: point(.context), output: point(.attentionOutput))
+        try add(n.residual1, blockInput, point(.attentionOutput), output: point(.residual1))
+        try layerNorm(n.norm2, input: point(.residual1), output: point(.norm2))
+        try linear(n.dense1, input: point(.norm2), output: point(.dense1))
+        try depthwise(n.depthwise, input: point(.dense1), output: point(.depthwise))
         let gi = try parameters(point(.depthwise)), go = try parameters(point(.gelu))
         var table = [Int8](repeating: 0, count: 256)
         es_qs8_gelu_table_init(gi.scale, gi.zeroPoint, go.scale, go.zeroPoint, &table)
-        try writer.add("\(p).mlp.gelu_table", table, shape: [256])
-        try linear("\(p).mlp.dense2", input: point(.gelu), output: point(.dense2))
-        try add("\(p).residual2", point(.residual1), point(.dense2), output: point(.residual2))
+        try writer.add(n.geluTable, table, shape: [256])
+        try linear(n.dense2, input: point(.gelu), output: point(.dense2))
+        try add(n.residual2, point(.residual1), point(.dense2), output: point(.residual2))
     }
 
     private mutating func decoder() throws(EdgeSegError) {
@@ -95,9 +94,9 @@ public struct Int8Quantizer {
         let weights = try DecoderWeights(checkpoint)
         let folded = weights.folded()
         for s in 0..<c.numStages {
-            try gemmWeights("decode_head.projection.\(s)", folded.projections[s], bias: nil,
+            try gemmWeights(HubNames.decoderProjection(s), folded.projections[s], bias: nil,
                             input: ActivationPoint.stageNorm(s), output: ActivationPoint.decoderProjection(s))
-            try floatWeights("decode_head.projection.\(s)", [("weight", folded.projections[s])],
+            try floatWeights(HubNames.decoderProjection(s), [("weight", folded.projections[s])],
                              touching: [ActivationPoint.stageNorm(s), ActivationPoint.decoderProjection(s)])
         }
         var scales: [Double] = []
@@ -109,14 +108,14 @@ public struct Int8Quantizer {
         guard es_qs8_upsample_sum_init(c.numStages, scales, fusedScale, d, folded.bias, &multipliers, &shift, &bias) == 0 else {
             throw EdgeSegError(.usage, "decoder fuse: the ranges of the stage projections and decoder.fused are too far apart to rescale")
         }
-        try writer.add("decode_head.fuse.multipliers", multipliers, shape: [c.numStages])
-        try writer.add("decode_head.fuse.shift", [shift], shape: [1])
-        try writer.add("decode_head.fuse.bias", bias, shape: [d])
-        try gemmWeights("decode_head.classifier", flattened(weights.classifierWeight), bias: weights.classifierBias.data,
+        try writer.add(HubNames.decoderFolded + ".multipliers", multipliers, shape: [c.numStages])
+        try writer.add(HubNames.decoderFolded + ".shift", [shift], shape: [1])
+        try writer.add(HubNames.decoderFolded + ".bias", bias, shape: [d])
+        try gemmWeights(HubNames.classifier, flattened(weights.classifierWeight), bias: weights.classifierBias.data,
                         input: ActivationPoint.decoderFused, output: ActivationPoint.logits)
         let head = (0..<c.numStages).map(ActivationPoint.decoderProjection) + [ActivationPoint.decoderFused, ActivationPoint.logits]
-        try floatWeights("decode_head.fuse", [("bias", FloatTensor(shape: [d], data: folded.bias))], touching: head)
-        try floatWeights("decode_head.classifier", [("weight", flattened(weights.classifierWeight)),
+        try floatWeights(HubNames.decoderFolded, [("bias", FloatTensor(shape: [d], data: folded.bias))], touching: head)
+        try floatWeights(HubNames.classifier, [("weight", flattened(weights.classifierWeight)),
                                                     ("bias", weights.classifierBias)], touching: head)
     }
 

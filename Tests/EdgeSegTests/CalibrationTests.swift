@@ -81,7 +81,7 @@ import Testing
         let good = result.jsonText()
         #expect(loadError("{\"format\": ").contains("bad.json"))
         #expect(loadError(good.replacingOccurrences(of: "edgeseg-scales", with: "other")).contains("not an EdgeSeg scales file"))
-        #expect(loadError(good.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 2")).contains("\"version\" 2"))
+        #expect(loadError(good.replacingOccurrences(of: "\"version\": 2", with: "\"version\": 1")).contains("\"version\" 1"))
         var partial = result
         partial.names.removeAll { $0 == "stage2.block1.key" }
         #expect(loadError(partial.jsonText()).contains("stage2.block1.key"))

@@ -95,17 +95,17 @@ public struct DecoderWeights {
         func t(_ name: String) throws(EdgeSegError) -> FloatTensor { try checkpoint.tensor(name) }
         var weights: [FloatTensor] = [], biases: [FloatTensor] = []
         for s in 0..<checkpoint.config.numStages {
-            weights.append(try t("decode_head.linear_c.\(s).proj.weight"))
-            biases.append(try t("decode_head.linear_c.\(s).proj.bias"))
+            weights.append(try t(HubNames.decoderLinear(s) + ".weight"))
+            biases.append(try t(HubNames.decoderLinear(s) + ".bias"))
         }
         stageWeights = weights
         stageBiases = biases
-        fuseWeight = try t("decode_head.linear_fuse.weight")
-        let bn = "decode_head.batch_norm"
+        fuseWeight = try t(HubNames.decoderFuse + ".weight")
+        let bn = HubNames.decoderBatchNorm
         batchNorm = (try t("\(bn).weight").data, try t("\(bn).bias").data, try t("\(bn).running_mean").data,
                      try t("\(bn).running_var").data, checkpoint.config.batchNormEps)
-        classifierWeight = try t("decode_head.classifier.weight")
-        classifierBias = try t("decode_head.classifier.bias")
+        classifierWeight = try t(HubNames.classifier + ".weight")
+        classifierBias = try t(HubNames.classifier + ".bias")
     }
 
     /// The fuse [D, D·stages] with eval-mode BatchNorm y = (x − mean)/√(var + eps)·γ + β folded in.

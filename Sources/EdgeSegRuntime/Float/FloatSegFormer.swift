@@ -32,33 +32,31 @@ public final class FloatSegFormer {
 
         var stages: [FloatEncoderStage] = []
         for s in 0..<c.numStages {
-            let pe = "segformer.encoder.patch_embeddings.\(s)"
             var blocks: [FloatEncoderBlock] = []
             for b in 0..<c.depths[s] {
-                let p = "segformer.encoder.block.\(s).\(b)"
+                let n = HubNames.block(s, b)
                 let sr = c.srRatios[s]
                 let reduction: (conv: FloatConv2d, norm: FloatLayerNorm)? = sr > 1
-                    ? (FloatConv2d(weight: try t("\(p).attention.self.sr.weight"), bias: try t("\(p).attention.self.sr.bias"),
+                    ? (FloatConv2d(weight: try t(n.reduction + ".weight"), bias: try t(n.reduction + ".bias"),
                                    stride: sr, padding: 0),
-                       try norm("\(p).attention.self.layer_norm"))
+                       try norm(n.reductionNorm))
                     : nil
                 let attention = FloatEfficientAttention(
                     heads: c.numAttentionHeads[s],
-                    query: try linear("\(p).attention.self.query"), key: try linear("\(p).attention.self.key"),
-                    value: try linear("\(p).attention.self.value"), reduction: reduction,
-                    output: try linear("\(p).attention.output.dense"))
+                    query: try linear(n.query), key: try linear(n.key), value: try linear(n.value), reduction: reduction,
+                    output: try linear(n.attentionOutput))
                 let ffn = FloatMixFFN(
-                    dense1: try linear("\(p).mlp.dense1"),
-                    depthwise: FloatDepthwiseConv3x3(weight: try t("\(p).mlp.dwconv.dwconv.weight"), bias: try t("\(p).mlp.dwconv.dwconv.bias")),
-                    dense2: try linear("\(p).mlp.dense2"))
-                blocks.append(FloatEncoderBlock(norm1: try norm("\(p).layer_norm_1"), attention: attention,
-                                                norm2: try norm("\(p).layer_norm_2"), ffn: ffn))
+                    dense1: try linear(n.dense1),
+                    depthwise: FloatDepthwiseConv3x3(weight: try t(n.depthwise + ".weight"), bias: try t(n.depthwise + ".bias")),
+                    dense2: try linear(n.dense2))
+                blocks.append(FloatEncoderBlock(norm1: try norm(n.norm1), attention: attention,
+                                                norm2: try norm(n.norm2), ffn: ffn))
             }
             stages.append(FloatEncoderStage(
-                patchEmbedding: FloatConv2d(weight: try t("\(pe).proj.weight"), bias: try t("\(pe).proj.bias"),
+                patchEmbedding: FloatConv2d(weight: try t(HubNames.patchEmbedding(s) + ".weight"), bias: try t(HubNames.patchEmbedding(s) + ".bias"),
                                             stride: c.strides[s], padding: c.patchSizes[s] / 2),
-                patchNorm: try norm("\(pe).layer_norm"), blocks: blocks,
-                norm: try norm("segformer.encoder.layer_norm.\(s)")))
+                patchNorm: try norm(HubNames.patchNorm(s)), blocks: blocks,
+                norm: try norm(HubNames.stageNorm(s))))
         }
 
         self.config = c

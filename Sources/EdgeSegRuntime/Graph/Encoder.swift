@@ -21,15 +21,15 @@ struct MixFFN {
 
 extension MixFFN {
     /// Read from an int8 model file, each layer in the precision the file asks for.
-    init(_ r: ModelFileReader, block p: String, stage s: Int, index b: Int, config c: SegFormerConfig) throws(EdgeSegError) {
-        let ch = c.hiddenSizes[s], hidden = ch * c.mlpRatios[s]
+    init(_ r: ModelFileReader, stage s: Int, index b: Int, config c: SegFormerConfig) throws(EdgeSegError) {
+        let n = HubNames.block(s, b), ch = c.hiddenSizes[s], hidden = ch * c.mlpRatios[s]
         func point(_ x: ActivationPoint.Block) -> String { ActivationPoint.block(s, b, x) }
         stage = s
         index = b
-        dense1 = try r.linear("\(p).mlp.dense1", input: point(.norm2), output: point(.dense1), inFeatures: ch, outFeatures: hidden)
-        depthwise = try r.depthwise("\(p).mlp.dwconv.dwconv", input: point(.dense1), output: point(.depthwise), channels: hidden)
-        gelu = try r.gelu("\(p).mlp.gelu_table", input: point(.depthwise), output: point(.gelu))
-        dense2 = try r.linear("\(p).mlp.dense2", input: point(.gelu), output: point(.dense2), inFeatures: hidden, outFeatures: ch)
+        dense1 = try r.linear(n.dense1, input: point(.norm2), output: point(.dense1), inFeatures: ch, outFeatures: hidden)
+        depthwise = try r.depthwise(n.depthwise, input: point(.dense1), output: point(.depthwise), channels: hidden)
+        gelu = try r.gelu(n.geluTable, input: point(.depthwise), output: point(.gelu))
+        dense2 = try r.linear(n.dense2, input: point(.gelu), output: point(.dense2), inFeatures: hidden, outFeatures: ch)
     }
 }
 
@@ -58,17 +58,17 @@ struct EncoderBlock {
 extension EncoderBlock {
     /// Read from an int8 model file, each layer in the precision the file asks for.
     init(_ r: ModelFileReader, stage s: Int, index b: Int, config c: SegFormerConfig) throws(EdgeSegError) {
-        let p = "segformer.encoder.block.\(s).\(b)", ch = c.hiddenSizes[s]
+        let n = HubNames.block(s, b), ch = c.hiddenSizes[s]
         func point(_ x: ActivationPoint.Block) -> String { ActivationPoint.block(s, b, x) }
         let blockInput = b == 0 ? ActivationPoint.patchNorm(s) : ActivationPoint.block(s, b - 1, .residual2)
         stage = s
         index = b
-        norm1 = try r.layerNorm("\(p).layer_norm_1", input: blockInput, output: point(.norm1), channels: ch)
-        attention = try EfficientAttention(r, block: p, stage: s, index: b, config: c)
-        residual1 = try r.add("\(p).residual1", blockInput, point(.attentionOutput), output: point(.residual1))
-        norm2 = try r.layerNorm("\(p).layer_norm_2", input: point(.residual1), output: point(.norm2), channels: ch)
-        ffn = try MixFFN(r, block: p, stage: s, index: b, config: c)
-        residual2 = try r.add("\(p).residual2", point(.residual1), point(.dense2), output: point(.residual2))
+        norm1 = try r.layerNorm(n.norm1, input: blockInput, output: point(.norm1), channels: ch)
+        attention = try EfficientAttention(r, stage: s, index: b, config: c)
+        residual1 = try r.add(n.residual1, blockInput, point(.attentionOutput), output: point(.residual1))
+        norm2 = try r.layerNorm(n.norm2, input: point(.residual1), output: point(.norm2), channels: ch)
+        ffn = try MixFFN(r, stage: s, index: b, config: c)
+        residual2 = try r.add(n.residual2, point(.residual1), point(.dense2), output: point(.residual2))
     }
 }
 
@@ -92,18 +92,18 @@ struct EncoderStage {
 extension EncoderStage {
     /// Read from an int8 model file, each layer in the precision the file asks for.
     init(_ r: ModelFileReader, stage s: Int, config c: SegFormerConfig) throws(EdgeSegError) {
-        let pe = "segformer.encoder.patch_embeddings.\(s)", ch = c.hiddenSizes[s]
+        let ch = c.hiddenSizes[s]
         let input = s == 0 ? ActivationPoint.input : ActivationPoint.stageNorm(s - 1)
         stage = s
-        patchEmbedding = try r.conv("\(pe).proj", input: input, output: ActivationPoint.patchEmbedding(s),
+        patchEmbedding = try r.conv(HubNames.patchEmbedding(s), input: input, output: ActivationPoint.patchEmbedding(s),
                                     inChannels: s == 0 ? c.numChannels : c.hiddenSizes[s - 1], outChannels: ch,
                                     kernel: c.patchSizes[s], stride: c.strides[s], padding: c.patchSizes[s] / 2)
-        patchNorm = try r.layerNorm("\(pe).layer_norm", input: ActivationPoint.patchEmbedding(s),
+        patchNorm = try r.layerNorm(HubNames.patchNorm(s), input: ActivationPoint.patchEmbedding(s),
                                     output: ActivationPoint.patchNorm(s), channels: ch)
         var blocks: [EncoderBlock] = []
         for b in 0..<c.depths[s] { blocks.append(try EncoderBlock(r, stage: s, index: b, config: c)) }
         self.blocks = blocks
-        norm = try r.layerNorm("segformer.encoder.layer_norm.\(s)", input: ActivationPoint.block(s, c.depths[s] - 1, .residual2),
+        norm = try r.layerNorm(HubNames.stageNorm(s), input: ActivationPoint.block(s, c.depths[s] - 1, .residual2),
                                output: ActivationPoint.stageNorm(s), channels: ch)
     }
 }

@@ -2,55 +2,37 @@
 /// use (`transformers` 4 layout), with the shapes PyTorch stores them in.
 public func expectedTensors(_ c: SegFormerConfig) -> [(name: String, shape: [Int])] {
     var t: [(name: String, shape: [Int])] = []
+    func add(_ layer: String, weight: [Int], bias: Int) {
+        t.append(("\(layer).weight", weight))
+        t.append(("\(layer).bias", [bias]))
+    }
     var inChannels = c.numChannels
     for s in 0..<c.numStages {
-        let ch = c.hiddenSizes[s], k = c.patchSizes[s], hidden = ch * c.mlpRatios[s]
-        let pe = "segformer.encoder.patch_embeddings.\(s)"
-        t.append(("\(pe).proj.weight", [ch, inChannels, k, k]))
-        t.append(("\(pe).proj.bias", [ch]))
-        t.append(("\(pe).layer_norm.weight", [ch]))
-        t.append(("\(pe).layer_norm.bias", [ch]))
+        let ch = c.hiddenSizes[s], k = c.patchSizes[s], hidden = ch * c.mlpRatios[s], sr = c.srRatios[s]
+        add(HubNames.patchEmbedding(s), weight: [ch, inChannels, k, k], bias: ch)
+        add(HubNames.patchNorm(s), weight: [ch], bias: ch)
         for b in 0..<c.depths[s] {
-            let p = "segformer.encoder.block.\(s).\(b)"
-            t.append(("\(p).layer_norm_1.weight", [ch]))
-            t.append(("\(p).layer_norm_1.bias", [ch]))
-            for qkv in ["query", "key", "value"] {
-                t.append(("\(p).attention.self.\(qkv).weight", [ch, ch]))
-                t.append(("\(p).attention.self.\(qkv).bias", [ch]))
-            }
-            let sr = c.srRatios[s]
+            let n = HubNames.block(s, b)
+            add(n.norm1, weight: [ch], bias: ch)
+            for projection in [n.query, n.key, n.value] { add(projection, weight: [ch, ch], bias: ch) }
             if sr > 1 {
-                t.append(("\(p).attention.self.sr.weight", [ch, ch, sr, sr]))
-                t.append(("\(p).attention.self.sr.bias", [ch]))
-                t.append(("\(p).attention.self.layer_norm.weight", [ch]))
-                t.append(("\(p).attention.self.layer_norm.bias", [ch]))
+                add(n.reduction, weight: [ch, ch, sr, sr], bias: ch)
+                add(n.reductionNorm, weight: [ch], bias: ch)
             }
-            t.append(("\(p).attention.output.dense.weight", [ch, ch]))
-            t.append(("\(p).attention.output.dense.bias", [ch]))
-            t.append(("\(p).layer_norm_2.weight", [ch]))
-            t.append(("\(p).layer_norm_2.bias", [ch]))
-            t.append(("\(p).mlp.dense1.weight", [hidden, ch]))
-            t.append(("\(p).mlp.dense1.bias", [hidden]))
-            t.append(("\(p).mlp.dwconv.dwconv.weight", [hidden, 1, 3, 3]))
-            t.append(("\(p).mlp.dwconv.dwconv.bias", [hidden]))
-            t.append(("\(p).mlp.dense2.weight", [ch, hidden]))
-            t.append(("\(p).mlp.dense2.bias", [ch]))
+            add(n.attentionOutput, weight: [ch, ch], bias: ch)
+            add(n.norm2, weight: [ch], bias: ch)
+            add(n.dense1, weight: [hidden, ch], bias: hidden)
+            add(n.depthwise, weight: [hidden, 1, 3, 3], bias: hidden)
+            add(n.dense2, weight: [ch, hidden], bias: ch)
         }
-        t.append(("segformer.encoder.layer_norm.\(s).weight", [ch]))
-        t.append(("segformer.encoder.layer_norm.\(s).bias", [ch]))
+        add(HubNames.stageNorm(s), weight: [ch], bias: ch)
         inChannels = ch
     }
     let d = c.decoderHiddenSize
-    for s in 0..<c.numStages {
-        t.append(("decode_head.linear_c.\(s).proj.weight", [d, c.hiddenSizes[s]]))
-        t.append(("decode_head.linear_c.\(s).proj.bias", [d]))
-    }
-    t.append(("decode_head.linear_fuse.weight", [d, d * c.numStages, 1, 1]))
-    for bn in ["weight", "bias", "running_mean", "running_var"] {
-        t.append(("decode_head.batch_norm.\(bn)", [d]))
-    }
-    t.append(("decode_head.classifier.weight", [c.numLabels, d, 1, 1]))
-    t.append(("decode_head.classifier.bias", [c.numLabels]))
+    for s in 0..<c.numStages { add(HubNames.decoderLinear(s), weight: [d, c.hiddenSizes[s]], bias: d) }
+    t.append(("\(HubNames.decoderFuse).weight", [d, d * c.numStages, 1, 1]))
+    for bn in ["weight", "bias", "running_mean", "running_var"] { t.append(("\(HubNames.decoderBatchNorm).\(bn)", [d])) }
+    add(HubNames.classifier, weight: [c.numLabels, d, 1, 1], bias: c.numLabels)
     return t
 }
 
