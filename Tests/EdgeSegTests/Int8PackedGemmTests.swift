@@ -3,10 +3,8 @@ import Testing
 
 /// The packed GEMM of every table this CPU has (scalar included) against the scalar reference, bit for bit, on
 /// the GEMM problems of Int8SimdKernelTests (random and extreme codes, zero points, every kind of tail, strided
-/// gaps, bias nil, multipliers 2^-40 to 2^20, ReLU clamps).
+/// gaps, bias nil, multipliers 2^-40 to 2^20, ReLU clamps). An ISA not run is recorded (KernelTables).
 @Suite struct Int8PackedGemmTests {
-    static let isas = [ES_INT8_ISA_SCALAR, ES_INT8_ISA_AVX2, ES_INT8_ISA_AVX512VNNI]
-
     /// Packs p's weights with `kernels` into a buffer with a guard after gemm_packed_bytes, then runs
     /// gemm_packed on it; nil (and an issue) if pack wrote past its size.
     static func runPacked(_ kernels: es_int8_kernel_table, _ p: Int8SimdKernelTests.Problem) -> [Int8]? {
@@ -29,8 +27,9 @@ import Testing
         return y
     }
 
-    static func expectPackedMatchesScalar(_ problems: [Int8SimdKernelTests.Problem], _ what: String) {
-        let tables = isas.compactMap { Int8SimdKernelTests.table($0) }
+    static func expectPackedMatchesScalar(_ problems: [Int8SimdKernelTests.Problem], _ what: String,
+                                          sourceLocation: SourceLocation = #_sourceLocation) {
+        let tables = [KernelTables.scalar] + KernelTables.simd(\.gemm_packed, "gemm_packed", sourceLocation: sourceLocation)
         for p in problems {
             let expected = p.run(es_qs8_qc8w_gemm_rndnu_scalar)
             for kernels in tables {

@@ -2,25 +2,11 @@ import CEdgeSeg
 import Testing
 
 /// The SIMD Q·Kᵀ, P·V, depthwise 3×3 and upsample-sum kernels against their scalar references, bit for bit,
-/// on every ISA this CPU has (each table's kernels are called directly, so one process covers them all), and
+/// on every ISA this CPU has (each table's kernels are called directly, so one process covers them all; an ISA
+/// not run and a table entry that is the scalar function are recorded as not run, see KernelTables), and
 /// the convolution through the table's GEMM against the scalar convolution. Outputs are compared whole,
 /// including the gaps a stride leaves, which must keep their sentinel.
 @Suite struct Int8SimdOpTests {
-    /// The x86 SIMD ISAs: each runs where the probe reports it; one it reports but cannot run is an issue.
-    static let isas: [(String, es_int8_isa)] = [("avx2", ES_INT8_ISA_AVX2), ("avx512vnni", ES_INT8_ISA_AVX512VNNI)]
-
-    static func tables(sourceLocation: SourceLocation = #_sourceLocation) -> [es_int8_kernel_table] {
-        let features = es_int8_cpu_probe()
-        let reported = ["avx2": features.avx2 != 0, "avx512vnni": features.avx512vnni != 0]
-        return isas.compactMap { name, isa in
-            let table = Int8SimdKernelTests.table(isa)
-            if table == nil && reported[name] == true {
-                Issue.record("the probe reports \(name) but there is no table for it", sourceLocation: sourceLocation)
-            }
-            return table
-        }
-    }
-
     static func expectSame<T: Equatable>(_ got: [T], _ expected: [T], _ what: String,
                                          sourceLocation: SourceLocation = #_sourceLocation) {
         guard got != expected else { return }
@@ -53,7 +39,7 @@ import Testing
 
     @Test func qkMatchesScalar() {
         var rng = SeededGenerator(seed: 0x91C)
-        for table in Self.tables() {
+        for table in KernelTables.simd(\.qk, "qk") {
             let name = String(cString: table.name)
             for (nq, nk, d) in Self.shapes() {
                 for fill in Self.fills {
@@ -74,7 +60,7 @@ import Testing
     /// P·V adds onto accumulators that already hold a previous key tile's sums.
     @Test func pvAccumulatesLikeScalar() {
         var rng = SeededGenerator(seed: 0x9F)
-        for table in Self.tables() {
+        for table in KernelTables.simd(\.pv, "pv") {
             let name = String(cString: table.name)
             for (nq, nk, d) in Self.shapes() {
                 for fill in Self.fills {
@@ -117,7 +103,7 @@ import Testing
         var rng = SeededGenerator(seed: 0xD3)
         let maps = [(1, 1), (1, 5), (2, 3), (3, 3), (5, 8), (9, 4)]
         let channels = [1, 7, 15, 16, 17, 32, 33, 48, 100, 256, 257, 300]
-        for table in [Int8SimdKernelTests.table(ES_INT8_ISA_SCALAR)!] + Self.tables() {
+        for table in [KernelTables.scalar] + KernelTables.simd(\.dwconv3x3, "dwconv3x3") {
             let name = String(cString: table.name)
             for (h, w) in maps {
                 for c in channels {
@@ -147,7 +133,7 @@ import Testing
     /// other extreme, parameters from es_qs8_vadd_init and raw ones (multipliers up to 2^31 − 1, shifts 1 to 62).
     @Test func vaddMatchesScalar() {
         var rng = SeededGenerator(seed: 0xADD)
-        for table in Self.tables() {
+        for table in KernelTables.simd(\.vadd, "vadd") {
             let name = String(cString: table.name)
             for n in Self.sizes + [0, 1000] {
                 for fill in Self.fills {
@@ -182,7 +168,7 @@ import Testing
         let maps = [(1, 1, 1, 1), (1, 1, 5, 3), (4, 4, 16, 16), (3, 5, 7, 11), (8, 8, 8, 8), (5, 7, 3, 4), (2, 3, 13, 9),
                     (3, 40, 5, 300), (2, 300, 2, 150)]   // the last: wider classes blend each pixel's four taps directly
         let classes = [1, 2, 11, 15, 16, 17, 19, 32, 33, 150, 256]
-        for table in [Int8SimdKernelTests.table(ES_INT8_ISA_SCALAR)!] + Self.tables() {
+        for table in [KernelTables.scalar] + KernelTables.simd(\.class_map, "class_map") {
             let name = String(cString: table.name)
             for (h, w, oh, ow) in maps {
                 for c in classes where h * w * c <= 40_000 {
@@ -211,7 +197,7 @@ import Testing
         var rng = SeededGenerator(seed: 0x0515)
         let outputs = [(1, 1), (4, 4), (7, 5), (8, 12), (13, 9)]
         let channels = [1, 5, 15, 16, 17, 33, 64, 100]
-        for table in Self.tables() {
+        for table in KernelTables.simd(\.upsample_sum, "upsample_sum") {
             let name = String(cString: table.name)
             for (oh, ow) in outputs {
                 for c in channels {
@@ -267,7 +253,7 @@ import Testing
         let convs = [(7, 4, 3, 3, 32), (3, 2, 1, 32, 64), (3, 2, 1, 64, 160), (3, 2, 1, 160, 256),
                      (8, 8, 0, 32, 32), (4, 4, 0, 64, 64), (2, 2, 0, 160, 160), (3, 2, 1, 5, 7), (1, 1, 0, 3, 5)]
         let inputs = [(16, 16), (9, 13), (3, 2), (24, 40), (33, 17)]
-        let tables = [Int8SimdKernelTests.table(ES_INT8_ISA_SCALAR)!] + Self.tables()
+        let tables = [KernelTables.scalar] + KernelTables.simd(\.gemm, "gemm")
         for (kernel, stride, pad, inC, outC) in convs {
             for (inH, inW) in inputs where inH + 2 * pad >= kernel && inW + 2 * pad >= kernel {
                 let shape = es_conv2d_shape(in_h: inH, in_w: inW, in_c: inC, out_c: outC, kernel: kernel, stride: stride, pad: pad)
@@ -296,7 +282,7 @@ import Testing
     /// 1/sqrt is exactly 2^31 (x = [0, 1] with eps_term = 2^24 − 2^22), which the SIMD kernel takes as a shift.
     @Test func layerNormMatchesScalar() {
         var rng = SeededGenerator(seed: 0x1A7E)
-        for table in Self.tables() {
+        for table in KernelTables.simd(\.layernorm, "layernorm") {
             let name = String(cString: table.name)
             for channels in [1, 2, 7, 8, 9, 15, 16, 17, 32, 64, 160, 256, 1024, 4096] {
                 for fill in Self.fills + [0] {
@@ -333,7 +319,7 @@ import Testing
     /// where the SIMD exponent applies to one so small that the kernel must fall back.
     @Test func softmaxOnlineMatchesScalar() {
         var rng = SeededGenerator(seed: 0x50F7)
-        let all = [Int8SimdKernelTests.table(ES_INT8_ISA_SCALAR)!] + Self.tables()
+        let all = [KernelTables.scalar] + KernelTables.simd(\.softmax_online, "softmax_online")
         for table in all {
             let name = String(cString: table.name)
             for (scale, spread) in [(2e-3, 3000), (1e-4, 300_000), (0.3, 40), (1e-9, Int(Int32.max)), (1e-3, Int(Int32.max))] {
@@ -375,7 +361,7 @@ import Testing
         var sums: [UInt32] = [1, 2, 3, 255, 256, 257, 65_535, 65_536, 1 << 24]
         for b in 0..<25 { sums += [UInt32(1) << b, (UInt32(1) << b) + 1, max(1, (UInt32(1) << b) - 1)] }
         sums += (0..<64).map { _ in UInt32.random(in: 1...(1 << 24), using: &rng) }
-        for table in [Int8SimdKernelTests.table(ES_INT8_ISA_SCALAR)!] + Self.tables() {
+        for table in KernelTables.simd(\.attention_normalize, "attention_normalize") {
             let name = String(cString: table.name)
             for real in [1e-15, 3e-9, 0.0007, 0.6, 1.0, 57.0, 5e5, 3e8] {
                 let rq = Int8Test.requant(real * Double.random(in: 1...1.99, using: &rng))
@@ -398,7 +384,7 @@ import Testing
     @Test func lookupMatchesScalar() {
         var rng = SeededGenerator(seed: 0x1077)
         let lut = Int8Test.codes(256, &rng)
-        for table in [Int8SimdKernelTests.table(ES_INT8_ISA_SCALAR)!] + Self.tables() {
+        for table in KernelTables.simd(\.lut, "lut") {
             for n in [0, 1, 63, 64, 65, 256, 1000] {
                 let x = n >= 256 ? (0..<n).map { Int8(truncatingIfNeeded: $0 * 37) } : Int8Test.codes(n, &rng)
                 var expected = [Int8](repeating: 0x55, count: n + 8), got = expected
@@ -415,7 +401,7 @@ import Testing
     /// random offsets.
     @Test func softmaxOnlineAtWeightSteps() {
         var rng = SeededGenerator(seed: 0x57E9)
-        for table in Self.tables() {
+        for table in [KernelTables.scalar] + KernelTables.simd(\.softmax_online, "softmax_online") {
             let name = String(cString: table.name)
             for scale in [2e-3, 1.7e-3, 4.1e-4, 1e-4, 0.05, 0.3, 2.5, 1e-7] {
                 var rq = es_requant()
@@ -457,7 +443,7 @@ import Testing
     @Test func softmaxOnlineEveryExponent() {
         let n = 32 * 65536 + 100, rq = es_requant(multiplier: 1 << 30, shift: 30)
         let scores = (0..<n).map { Int32(1000 - $0) }
-        for table in Self.tables() {
+        for table in [KernelTables.scalar] + KernelTables.simd(\.softmax_online, "softmax_online") {
             func run(_ kernel: es_qs32_softmax_online_fn) -> ([UInt8], [UInt32]) {
                 var w = [UInt8](repeating: 0xEE, count: n), sums: [UInt32] = [0], maxima: [Int32] = [0], o: [Int32] = [7]
                 kernel(1, n, scores, n, rq, 1, &maxima, &sums, &o, 1, 1, &w, n)

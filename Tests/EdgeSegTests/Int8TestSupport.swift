@@ -74,3 +74,63 @@ enum Int8Test {
         return exact
     }
 }
+
+/// Records that part of a test did not run here, naming what is missing. A known issue, so the run stays green
+/// and its output still says "recorded a known issue ... not run: ..." where a silent `continue` would hide it.
+func recordNotRun(_ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    withKnownIssue { Issue.record("not run: \(what)", sourceLocation: sourceLocation) }
+}
+
+/// The kernel tables the SIMD tests compare with the scalar reference: this architecture's SIMD ISAs that the CPU
+/// runs. EDGESEG_ISA, when set, caps them: `EDGESEG_ISA=avx2 swift test` tests what an AVX2-only CPU tests.
+/// Every ISA left out is recorded as not run, with the reason.
+enum KernelTables {
+    static let names = ["scalar", "avx2", "avx512vnni", "neon", "neondot"]   // indexed by es_int8_isa
+    #if arch(x86_64)
+    static let simdISAs = [ES_INT8_ISA_AVX2, ES_INT8_ISA_AVX512VNNI]
+    #elseif arch(arm64)
+    static let simdISAs = [ES_INT8_ISA_NEON, ES_INT8_ISA_NEONDOT]
+    #else
+    static let simdISAs: [es_int8_isa] = []
+    #endif
+
+    static func name(_ isa: es_int8_isa) -> String { names[Int(isa.rawValue)] }
+
+    static var scalar: es_int8_kernel_table { es_int8_kernels_for_isa(ES_INT8_ISA_SCALAR)!.pointee }
+
+    /// Why `isa` is not tested in this process, or nil if it is.
+    static func whyNotRun(_ isa: es_int8_isa) -> String? {
+        if es_int8_kernels_for_isa(isa) == nil { return "\(name(isa)): this CPU lacks it" }
+        if let cap = ProcessInfo.processInfo.environment["EDGESEG_ISA"], let capIndex = names.firstIndex(of: cap),
+           Int(isa.rawValue) > capIndex {
+            return "\(name(isa)): EDGESEG_ISA=\(cap) leaves it out"
+        }
+        return nil
+    }
+
+    /// `isa`'s table if this process tests it.
+    static func table(_ isa: es_int8_isa) -> es_int8_kernel_table? {
+        whyNotRun(isa) == nil ? es_int8_kernels_for_isa(isa)!.pointee : nil
+    }
+
+    /// The SIMD tables to compare for the entry `kernel`: each tested ISA whose entry is not the scalar table's own
+    /// function (the table holds no SIMD kernel for it yet: the comparison would be scalar against itself). Every
+    /// ISA left out is recorded as not run.
+    static func simd<F>(_ kernel: KeyPath<es_int8_kernel_table, F?>, _ what: String,
+                        sourceLocation: SourceLocation = #_sourceLocation) -> [es_int8_kernel_table] {
+        simdISAs.compactMap { isa in
+            if let why = whyNotRun(isa) {
+                recordNotRun("\(what) on \(why)", sourceLocation: sourceLocation)
+                return nil
+            }
+            let table = es_int8_kernels_for_isa(isa)!.pointee
+            if let entry = table[keyPath: kernel], let scalarEntry = scalar[keyPath: kernel],
+               unsafeBitCast(entry, to: UnsafeRawPointer.self) == unsafeBitCast(scalarEntry, to: UnsafeRawPointer.self) {
+                recordNotRun("\(name(isa))'s \(what) is the scalar table's function (no \(name(isa)) kernel): it would compare scalar with itself",
+                             sourceLocation: sourceLocation)
+                return nil
+            }
+            return table
+        }
+    }
+}
