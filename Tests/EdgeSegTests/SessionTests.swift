@@ -1,5 +1,8 @@
 import AllocationCounter
+import CEdgeSeg
 import EdgeSegRuntime
+import Foundation
+import Synchronization
 import Testing
 
 /// The int8 session on its static arena: no heap allocation per frame, a caller's buffer, and the same bits as
@@ -57,6 +60,49 @@ import Testing
         _ = try model.forward(pixels)
         allocation_counting(0)
         #expect(allocation_count() > 0)
+    }
+
+    /// The counter sees allocations made on a worker of a session's thread pool, not only on the calling thread:
+    /// two units of one op, the first held until the second has started, so each thread runs one; only the unit
+    /// on the pool's thread allocates, once.
+    @Test func counterSeesAllocationsOnWorkerThreads() throws {
+        final class Probe: Sendable {
+            let started = Atomic<Int>(0), waitedTooLong = Atomic<Bool>(false), sink = Atomic<Int>(0)
+        }
+        let task: es_thread_pool_task = { context, unit, worker in
+            let probe = Unmanaged<Probe>.fromOpaque(context!).takeUnretainedValue()
+            probe.started.add(1, ordering: .sequentiallyConsistent)
+            if unit == 0 {
+                var spins = 0
+                while probe.started.load(ordering: .sequentiallyConsistent) < 2 {
+                    spins += 1
+                    if spins > 50_000_000 { probe.waitedTooLong.store(true, ordering: .relaxed); break }
+                    sched_yield()
+                }
+            }
+            if worker != 0 {   // the pool's thread: one allocation, its address kept so it is not optimised away
+                let p = malloc(64)
+                probe.sink.store(Int(bitPattern: p), ordering: .relaxed)
+                free(p)
+            }
+        }
+        allocation_tracking_begin()
+        defer { allocation_tracking_end() }
+        allocation_tracking_new_threads(1)
+        let pool = try #require(es_thread_pool_create(2))
+        allocation_tracking_new_threads(0)
+        defer { es_thread_pool_destroy(pool) }
+        let probe = Probe()
+        let context = Unmanaged.passUnretained(probe).toOpaque()
+        es_thread_pool_run(pool, task, context, 2)   // warm-up
+        probe.started.store(0, ordering: .sequentiallyConsistent)
+        allocation_counting(1)
+        es_thread_pool_run(pool, task, context, 2)
+        allocation_counting(0)
+        let waitedTooLong = probe.waitedTooLong.load(ordering: .relaxed)
+        #expect(!waitedTooLong, "the second unit never started")
+        #expect(allocation_count() == 1, "\(allocation_count()) allocations counted; the worker made 1")
+        withExtendedLifetime(probe) {}
     }
 
     /// The default session's decoder (stage 1 projected band by band inside the head, the fused map in bands)
