@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 /// The fp32 forward against PyTorch + `transformers` golden tensors in ../shared/reference: every stage and
-/// the logits within 1e-3 of the tensor's largest magnitude, logits argmax agreeing on ≥ 99.99 % of pixels.
+/// README's bounds: the logits within 2e-6 of the tensor's largest magnitude, every stage within 3e-6 (measured up
+/// to 1.22e-6 and 1.86e-6), logits argmax agreeing on ≥ 99.99 % of pixels.
 @Suite struct FloatGoldenTests {
     static let goldenFiles: [String] = {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: SharedAssets.reference)) ?? []
@@ -30,20 +31,22 @@ import Testing
         let model = try FloatSegFormer(checkpoint, decoder: decoder)
         let output = try model.forward(try golden.floatTensor("pixel_values"))
 
+        var stageErrors: [Float] = []
         for (s, stage) in output.stages.enumerated() {
             let expected = try golden.floatTensor("encoder.stage\(s + 1)")
             let got = stage.chw()
             #expect(got.shape == expected.shape, "\(file) stage \(s + 1)")
             let error = relativeMaxError(got.data, expected.data)
-            #expect(error <= 1e-3, "\(file) stage \(s + 1): max abs error / max magnitude = \(error)")
+            stageErrors.append(error)
+            #expect(error <= 3e-6, "\(file) stage \(s + 1): max abs error / max magnitude = \(error)")
         }
         let expectedLogits = try golden.floatTensor("logits")
         let logits = output.logits.chw()
         #expect(logits.shape == expectedLogits.shape)
         let error = relativeMaxError(logits.data, expectedLogits.data)
-        #expect(error <= 1e-3, "\(file) \(decoder) logits: max abs error / max magnitude = \(error)")
+        #expect(error <= 2e-6, "\(file) \(decoder) logits: max abs error / max magnitude = \(error)")
         let agreement = argmaxAgreement(output.logits, FeatureMap(chw: expectedLogits))
-        print("\(file) \(decoder): logits max error / max magnitude \(error), argmax agreement \(agreement)")
+        print("\(file) \(decoder): logits max error / max magnitude \(error), stages up to \(stageErrors.max() ?? .nan), argmax agreement \(agreement)")
         #expect(agreement >= 0.9999, "\(file): logits argmax agreement \(agreement)")
     }
 
