@@ -30,12 +30,6 @@ enum AArch64Build {
         return try runProcess(["qemu-aarch64-static", "-cpu", cpu, try binary()] + arguments, environment: environment)
     }
 
-    /// Fails with the Debian package to install when a program is not on PATH.
-    static func requireTool(_ name: String, package: String) throws {
-        let found = try runProcess(["sh", "-c", "command -v \(name)"])
-        guard found.status == 0 else { throw Failure(description: "\(name) not found: apt-get install \(package)") }
-    }
-
     private static let built: Result<String, Failure> = Result { () throws(Failure) -> String in
         do {
             try requireTool("aarch64-linux-gnu-gcc", package: "gcc-aarch64-linux-gnu libc6-dev-arm64-cross")

@@ -125,6 +125,7 @@ import Testing
 
 /// Runs `edgeseg` under /usr/bin/time and returns its peak resident set size as well.
 func runEdgeSegMeasured(_ arguments: [String]) throws -> (result: ProcessResult, peakKilobytes: Int) {
+    try requireTool("/usr/bin/time", package: "time")
     let report = SharedAssets.scratchDirectory() + "/time.txt"
     let edgeseg = edgeSegExecutable()
     let result = try runProcess(["/usr/bin/time", "-f", "%M", "-o", report, edgeseg] + arguments)

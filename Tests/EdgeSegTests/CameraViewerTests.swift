@@ -41,6 +41,7 @@ import Testing
         #expect(try httpGet(port: port, path: "/nothing").status == 404)
 
         let screenshot = SharedAssets.scratchDirectory() + "/page.png"
+        try requireTool("chromium", package: "chromium")
         let shot = try runProcess(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                                    "--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000",
                                    "--screenshot=" + screenshot, "--window-size=800,600", "http://127.0.0.1:\(port)/"])

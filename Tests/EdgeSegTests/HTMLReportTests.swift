@@ -76,6 +76,7 @@ import Testing
         #expect(run.stdout.contains("| layer | SQNR (dB) | scale |"))
 
         let page = "file://" + report + "/report.html"
+        try requireTool("chromium", package: "chromium")
         let dom = try runProcess(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page])
         #expect(dom.status == 0, "\(dom.stderr)")
         #expect(dom.stdout.components(separatedBy: "<img ").count - 1 == 16)

@@ -193,6 +193,7 @@ final class LocalHub {
             try FileManager.default.createSymbolicLink(atPath: files + "/" + file, withDestinationPath: SharedAssets.camvidModel + "/" + file)
         }
         logPath = root + "/requests.log"
+        try requireTool("python3", package: "python3")
         let script = SharedAssets.projectRoot.path + "/Tests/EdgeSegTests/Fixtures/hub_server.py"
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "--root", root, "--log", logPath]

@@ -1,3 +1,4 @@
+import CEdgeSeg
 import EdgeSegRuntime
 import Foundation
 import Testing
@@ -69,6 +70,20 @@ import Testing
         let path = Self.fixture("jpeg-baseline.jpg")
         let error = expectError { _ = try loadLabelImage(path: path) }
         #expect(error?.message.contains("JPEG") == true && error?.message.contains(path) == true)
+    }
+
+    /// A camera's MJPEG frame is a JPEG file's bytes: the frame conversion gives the pixels loadImage decodes from
+    /// the file (the camera VM cannot run MJPEG: vivid does not offer it).
+    @Test func mjpegFrameConvertsToTheJPEGFilesPixels() throws {
+        let file = try Self.bytes("jpeg-baseline.jpg")
+        let image = try loadImage(path: Self.fixture("jpeg-baseline.jpg"))
+        var rgb = [UInt8](repeating: 0, count: image.width * image.height * 3)
+        var message = [CChar](repeating: 0, count: 256)
+        let status = es_frame_to_rgb(ES_FOURCC_MJPEG, file, file.count, UInt32(image.width), UInt32(image.height), 0, 0, &rgb, &message)
+        #expect(status == 0, "\(String(cString: message))")
+        #expect(rgb == image.pixels)
+        let cut = es_frame_to_rgb(ES_FOURCC_MJPEG, file, file.count / 2, UInt32(image.width), UInt32(image.height), 0, 0, &rgb, &message)
+        #expect(cut == -1, "half a JPEG is refused")
     }
 
     /// JPEG is lossy: decoded pixels must be close to the source, not equal (quality 95; the 4:2:0 chroma

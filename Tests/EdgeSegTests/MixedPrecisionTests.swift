@@ -197,8 +197,8 @@ import Testing
         #expect(try search.score(try load(Set(unreachable.kept))).miou == unreachable.score.miou)
 
         // A target the points found above reach: it holds at the end, and the pruning pass has checked each
-        // point still kept (the target fails without it).
-        guard unreachable.kept.count >= 2 else { return }
+        // point still kept (the target fails without it). Needs two kept points, or pruning has nothing to try.
+        try #require(unreachable.kept.count >= 2, "the search kept \(unreachable.kept); the pruning checks need two")
         let reachable = try search.autoPrecision(ranked: candidates, maxDrop: search.float.miou! - unreachable.score.miou! + 1e-9,
                                                  load: load)
         #expect(reachable.score.miou! >= unreachable.score.miou! - 1e-6)

@@ -29,6 +29,17 @@ func runProcess(_ arguments: [String], environment: [String: String] = [:]) thro
                          stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
 }
 
+/// A program a test runs is missing: which, and the Debian package that has it (.ci/run installs them all).
+struct MissingTool: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Fails with the Debian package to install when a program is not on PATH (or, given a path, not there).
+func requireTool(_ name: String, package: String) throws {
+    let found = try runProcess(["sh", "-c", "command -v \(name)"])
+    guard found.status == 0 else { throw MissingTool(description: "\(name) not found: apt-get install \(package)") }
+}
+
 /// Runs the `edgeseg` executable built beside the test bundle.
 func runEdgeSeg(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
     try runProcess([edgeSegExecutable()] + arguments, environment: environment)

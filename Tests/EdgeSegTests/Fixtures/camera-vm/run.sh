@@ -45,6 +45,7 @@ ctl percentage_of_dropped_buffers=0
 run yuyv $COMMON --format yuyv --frames 90 --save-dir yuyv --save-every 10
 run nv12 $COMMON --format nv12 --frames 30 --save-dir nv12 --save-every 10
 run rgb24 $COMMON --format rgb24 --frames 30 --save-dir rgb24 --save-every 10
+run auto $COMMON --format auto --frames 30 --save-dir auto --save-every 10
 
 ctl percentage_of_dropped_buffers=30
 run drops $COMMON --format yuyv --frames 30
