@@ -7,7 +7,6 @@ import Testing
 
 /// The eval report's pictures: which images are kept, and the HTML page as a browser draws it.
 @Suite struct HTMLReportTests {
-
     /// The kept examples are the least agreeing images and one at the median, with the maps the models give.
     @Test func comparisonKeepsTheChosenImagesMaps() throws {
         let dataset = try LabeledDataset(directory: try SharedAssets.smallEvalFolder(5))
