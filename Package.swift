@@ -51,9 +51,24 @@ let package = Package(
                           linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         // Test support: counts heap allocations (malloc interposed) for the zero-allocation tests.
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+        // What the three test targets share: paths into ../shared, running programs, the small int8 model.
+        .target(name: "TestSupport", dependencies: ["AllocationCounter", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize"],
+                path: "Tests/TestSupport"),
+        // The suite in three pieces (README, "Tests"): fast unit tests; golden, accuracy and command-line tests on real
+        // models; ARM under qemu, the Pi binary, the camera VM and the browser.
         .testTarget(
-            name: "EdgeSegTests",
-            dependencies: ["AllocationCounter", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture"],
+            name: "UnitTests",
+            dependencies: ["TestSupport", "AllocationCounter", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "ModelTests",
+            dependencies: ["TestSupport", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "DeviceTests",
+            dependencies: ["TestSupport", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture"],
             exclude: ["Fixtures"]
         ),
     ]
