@@ -233,6 +233,12 @@ void es_qs8_upsample_sum_rndnu_neon(size_t inputs, const es_qs8_upsample_input *
                                     size_t c, size_t first_row, size_t rows,
                                     const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                     es_qs8_out out, int8_t *y);
+void es_qs8_layernorm_rndnu_neon(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
+                                 const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
+void es_qs32_attention_normalize_rndnu_neon(size_t rows, size_t d, const int32_t *o, size_t o_stride,
+                                            const uint32_t *sums, es_requant rq, es_qs8_out out, int8_t *y,
+                                            size_t y_stride);
+void es_qs8_lut_neon(size_t n, const int8_t *x, const int8_t table[256], int8_t *y);
 #endif
 
 #endif
