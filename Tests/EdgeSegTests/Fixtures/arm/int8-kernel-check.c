@@ -479,6 +479,23 @@ static void softmax_case(size_t rows, size_t n, double scale, int64_t spread, si
     free(s), free(expected.w), free(got.w);
 }
 
+// Every exponent t from 0 down past the floor (−32·2^16): with the multiplier 2^30 / 2^30 the exponent is the score
+// difference itself.
+static void softmax_every_exponent(void) {
+    const size_t n = 32 * 65536 + 100;
+    es_requant rq = {1 << 30, 30};
+    int32_t *s = alloc(n * sizeof *s);
+    for (size_t j = 0; j < n; j++) s[j] = 1000 - (int32_t)j;
+    softmax_state expected = {alloc(n)}, got = {alloc(n)};
+    softmax_run(es_qs32_softmax_online_rndnu_scalar, 1, n, s, rq, n, &expected);
+    for (int i = 0; i < isa_count; i++) {
+        softmax_run(isas[i]->softmax_online, 1, n, s, rq, n, &got);
+        expect_same(got.w, expected.w, n, 1, i, "softmax_online weights", "every exponent");
+        expect_same(got.sums, expected.sums, 4, 4, i, "softmax_online sums", "every exponent");
+    }
+    free(s), free(expected.w), free(got.w);
+}
+
 static void attention_normalize_case(size_t rows, size_t d, const uint32_t *sums, es_requant rq) {
     size_t y_stride = d + 3, bytes = rows * y_stride;
     int32_t *o = alloc(rows * d * sizeof *o);
@@ -523,6 +540,7 @@ static void check_attention_and_lut(void) {
             softmax_case(3, keys[k], scales[sc], spreads[sc], 64);
             softmax_case(2, keys[k], scales[sc], spreads[sc], 256);
         }
+    softmax_every_exponent();
     // Weight sums from 1 to 2^24 (powers of two and neighbours, where the row shift changes), multipliers from
     // tiny (shift capped at 62) to large.
     uint32_t sums[75 + 32];
