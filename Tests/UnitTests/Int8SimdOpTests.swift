@@ -303,15 +303,18 @@ import Testing
                     Self.expectSame(got, expected, "\(name) layernorm \(rows)x\(channels) fill \(String(describing: fill))")
                 }
             }
-            let perChannel = (0..<2).map { _ in
-                es_qs8_layernorm_channel(multiplier: Int32.random(in: 1 << 20...Int32.max, using: &rng),
-                                         shift: Int32.random(in: 20...50, using: &rng), offset: Int64.random(in: -(1 << 40)...(1 << 40), using: &rng))
+            // Shifts of 32 and more (AVX2 rounds in int32 lanes then) and below (it falls back to scalar).
+            for shifts: ClosedRange<Int32> in [20...50, 32...50, 32...50, 20...31] {
+                let perChannel = (0..<2).map { _ in
+                    es_qs8_layernorm_channel(multiplier: Int32.random(in: 1 << 20...Int32.max, using: &rng),
+                                             shift: Int32.random(in: shifts, using: &rng), offset: Int64.random(in: -(1 << 40)...(1 << 40), using: &rng))
+                }
+                let x: [Int8] = [0, 1, 1, 0], out = es_qs8_out(zero_point: 3, min: -128, max: 127)
+                var expected = [Int8](repeating: 0, count: 4), got = expected
+                es_qs8_layernorm_rndnu_scalar(2, 2, x, (1 << 24) - (1 << 22), perChannel, out, &expected)
+                table.layernorm!(2, 2, x, (1 << 24) - (1 << 22), perChannel, out, &got)
+                Self.expectSame(got, expected, "\(name) layernorm with 1/sqrt = 2^31, shifts \(shifts)")
             }
-            let x: [Int8] = [0, 1, 1, 0], out = es_qs8_out(zero_point: 3, min: -128, max: 127)
-            var expected = [Int8](repeating: 0, count: 4), got = expected
-            es_qs8_layernorm_rndnu_scalar(2, 2, x, (1 << 24) - (1 << 22), perChannel, out, &expected)
-            table.layernorm!(2, 2, x, (1 << 24) - (1 << 22), perChannel, out, &got)
-            Self.expectSame(got, expected, "\(name) layernorm with 1/sqrt = 2^31")
         }
     }
 

@@ -173,6 +173,15 @@ void es_qs8_upsample_sum_rndnu_avx2(size_t inputs, const es_qs8_upsample_input *
                                     size_t c, size_t first_row, size_t rows,
                                     const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                     es_qs8_out out, int8_t *y);
+void es_qs8_layernorm_rndnu_avx2(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
+                                 const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
+void es_qs32_softmax_online_rndnu_avx2(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
+                                       int first, int32_t *row_max, uint32_t *sums, int32_t *o, size_t o_stride,
+                                       size_t d, uint8_t *w, size_t w_stride);
+void es_qs32_attention_normalize_rndnu_avx2(size_t rows, size_t d, const int32_t *o, size_t o_stride,
+                                            const uint32_t *sums, es_requant rq, es_qs8_out out, int8_t *y,
+                                            size_t y_stride);
+void es_qs8_lut_avx2(size_t n, const int8_t *x, const int8_t table[256], int8_t *y);
 // avx512f + avx512bw + avx512vl (no byte dot products in these); the avx512vnni table uses them.
 void es_qs8_vadd_rndnu_avx512(size_t n, const int8_t *a, const int8_t *b, es_qs8_vadd_params params,
                               es_qs8_out out, int8_t *y);
@@ -224,6 +233,17 @@ void es_qs8_upsample_sum_rndnu_neon(size_t inputs, const es_qs8_upsample_input *
                                     size_t c, size_t first_row, size_t rows,
                                     const int32_t *multipliers, int32_t shift, const int64_t *bias_q,
                                     es_qs8_out out, int8_t *y);
+void es_qs8_layernorm_rndnu_neon(size_t rows, size_t channels, const int8_t *x, uint64_t eps_term,
+                                 const es_qs8_layernorm_channel *per_channel, es_qs8_out out, int8_t *y);
+void es_qs32_attention_normalize_rndnu_neon(size_t rows, size_t d, const int32_t *o, size_t o_stride,
+                                            const uint32_t *sums, es_requant rq, es_qs8_out out, int8_t *y,
+                                            size_t y_stride);
+void es_qs8_lut_neon(size_t n, const int8_t *x, const int8_t table[256], int8_t *y);
+void es_qs32_softmax_online_rndnu_neon(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
+                                       int first, int32_t *row_max, uint32_t *sums, int32_t *o, size_t o_stride,
+                                       size_t d, uint8_t *w, size_t w_stride);
+void es_qs8_vadd_rndnu_neon(size_t n, const int8_t *a, const int8_t *b, es_qs8_vadd_params params, es_qs8_out out,
+                            int8_t *y);
 #endif
 
 #endif

@@ -52,6 +52,21 @@ ES_AVX2 static inline __m256i es_avx2_requantize_epi32(__m256i acc, __m256i m, _
         es_avx2_round_shift_clamp_epi64(hi, _mm256_cvtepi32_epi64(_mm256_extracti128_si256(s, 1)), out));
 }
 
+// The reference's es_requantize on eight int32 accumulators whose shifts s are all >= 33, without int64 rounding
+// (es_avx512_requantize_high_epi32's scheme): the products' high halves floor(x / 2^32) (multipliers of the even
+// lanes in m_even's even int32 lanes, of the odd lanes in m_odd's), then floor((h + 2^(s−33)) / 2^(s−32)) in int32
+// lanes, offset by out's zero point. rounding = 2^(s−33), shift = s − 32. The result is clamped to out's range
+// unless that is all of int8: then the caller's saturating narrowing (vpackssdw, vpacksswb) clamps it the same.
+ES_AVX2 static inline __m256i es_avx2_requantize_high_epi32(__m256i acc, __m256i m_even, __m256i m_odd,
+                                                            __m256i rounding, __m256i shift, es_qs8_out out) {
+    __m256i even = _mm256_mul_epi32(acc, m_even), odd = _mm256_mul_epi32(_mm256_srli_epi64(acc, 32), m_odd);
+    __m256i top = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);  // |top| <= 2^30
+    __m256i q = _mm256_add_epi32(_mm256_srav_epi32(_mm256_add_epi32(top, rounding), shift), _mm256_set1_epi32(out.zero_point));
+    if (out.min > -128 || out.max < 127)
+        q = _mm256_min_epi32(_mm256_max_epi32(q, _mm256_set1_epi32(out.min)), _mm256_set1_epi32(out.max));
+    return q;
+}
+
 // Sixteen int32 already clamped to [-128, 127] (a: channels 0-7, b: 8-15) as sixteen bytes.
 ES_AVX2 static inline __m128i es_avx2_pack_epi32_epi8(__m256i a, __m256i b) {
     __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);  // int16, channels 0-15 in order

@@ -16,12 +16,8 @@ typedef struct {
     uint32_t z_shift;   // in [7, 26]
 } es_layernorm_row;
 
-static inline es_layernorm_row es_layernorm_row_stats(size_t channels, const int8_t *x, uint64_t eps_term) {
-    int64_t n = (int64_t)channels, s1 = 0, s2 = 0;
-    for (size_t c = 0; c < channels; c++) {
-        s1 += x[c];
-        s2 += (int32_t)x[c] * x[c];
-    }
+// The row's statistics from n = channels, s1 = Σq and s2 = Σq².
+static inline es_layernorm_row es_layernorm_row_from_sums(int64_t n, int64_t s1, int64_t s2, uint64_t eps_term) {
     es_layernorm_row row = {n, s1, 0, 1};
     uint64_t d_total = (uint64_t)(n * s2 - s1 * s1);  // < 2^38 for channels <= 4096
     if (d_total != 0) {
@@ -33,6 +29,15 @@ static inline es_layernorm_row es_layernorm_row_stats(size_t channels, const int
         row.z_shift = 26 - j;  // z·2^24 = d · inv · 2^(j + 11 - 61 + 24)
     }
     return row;
+}
+
+static inline es_layernorm_row es_layernorm_row_stats(size_t channels, const int8_t *x, uint64_t eps_term) {
+    int64_t s1 = 0, s2 = 0;
+    for (size_t c = 0; c < channels; c++) {
+        s1 += x[c];
+        s2 += (int32_t)x[c] * x[c];
+    }
+    return es_layernorm_row_from_sums((int64_t)channels, s1, s2, eps_term);
 }
 
 #endif

@@ -2,7 +2,8 @@
 // the bias (bias − z·Σ_9 w) and a tap outside the map reads a row of z instead, so it adds z·w − z·w = 0:
 // every pixel runs the same code. Taps are paired: codes and weights widened to int16 and interleaved, so
 // vpmaddwd gives x_a·w_a + x_b·w_b (|.| <= 2·128·128) in int32. int32 sums modulo 2^32 whose true value fits
-// (the reference's bound) are exact, and requantization is the reference's, per channel.
+// (the reference's bound) are exact, and requantization is the reference's, per channel (in int32 lanes from the
+// products' high halves when a block's shifts are all >= 33).
 #if defined(__x86_64__)
 #include "es-int8-x86.h"
 #include "es_int8_dispatch.h"
@@ -11,7 +12,9 @@ enum { CB = 16, CHUNK = 256 };  // channels per block; channels whose weights ar
 
 typedef struct {
     __m256i w_lo[5], w_hi[5];  // tap pairs (0,1) (2,3) (4,5) (6,7) (8,none), interleaved like the codes
-    int32_t bias[CB], multiplier[CB], shift[CB];  // missing channels of a tail block: 0, 0, 1
+    int32_t bias[CB], multiplier[CB], shift[CB];  // missing channels of a tail block: 0, 0, 33
+    int32_t rounding[CB], high_shift[CB];           // 2^(shift − 33), shift − 32
+    int high;                                       // every shift >= 33
 } block_params;
 
 ES_AVX2 static void prepare_block(size_t c, size_t c0, size_t nc, const int8_t *weights, const int32_t *bias,
@@ -26,8 +29,12 @@ ES_AVX2 static void prepare_block(size_t c, size_t c0, size_t nc, const int8_t *
         uint32_t b = l < nc && bias ? (uint32_t)bias[c0 + l] : 0;
         bp->bias[l] = (int32_t)(b - (uint32_t)(x_zero_point * sum));
         bp->multiplier[l] = l < nc ? requant[c0 + l].multiplier : 0;
-        bp->shift[l] = l < nc ? requant[c0 + l].shift : 1;
+        bp->shift[l] = l < nc ? requant[c0 + l].shift : 33;
+        bp->rounding[l] = bp->shift[l] >= 33 ? (int32_t)1 << (bp->shift[l] - 33) : 0;
+        bp->high_shift[l] = bp->shift[l] - 32;
     }
+    bp->high = 1;
+    for (size_t l = 0; l < CB; l++) bp->high &= bp->shift[l] >= 33;
     for (size_t p = 0; p < 5; p++) {
         __m256i a = _mm256_loadu_si256((const __m256i *)w[2 * p]), b = _mm256_loadu_si256((const __m256i *)w[2 * p + 1]);
         bp->w_lo[p] = _mm256_unpacklo_epi16(a, b);
@@ -48,10 +55,17 @@ ES_AVX2 static inline __m128i block(const int8_t *const tap[9], size_t off, cons
     __m256i a = _mm256_permute2x128_si256(lo, hi, 0x20), b = _mm256_permute2x128_si256(lo, hi, 0x31);
     a = _mm256_add_epi32(a, _mm256_loadu_si256((const __m256i *)bp->bias));
     b = _mm256_add_epi32(b, _mm256_loadu_si256((const __m256i *)(bp->bias + 8)));
-    a = es_avx2_requantize_epi32(a, _mm256_loadu_si256((const __m256i *)bp->multiplier),
-                                 _mm256_loadu_si256((const __m256i *)bp->shift), out);
-    b = es_avx2_requantize_epi32(b, _mm256_loadu_si256((const __m256i *)(bp->multiplier + 8)),
-                                 _mm256_loadu_si256((const __m256i *)(bp->shift + 8)), out);
+    const __m256i ma = _mm256_loadu_si256((const __m256i *)bp->multiplier);
+    const __m256i mb = _mm256_loadu_si256((const __m256i *)(bp->multiplier + 8));
+    if (bp->high) {
+        a = es_avx2_requantize_high_epi32(a, ma, _mm256_srli_epi64(ma, 32), _mm256_loadu_si256((const __m256i *)bp->rounding),
+                                          _mm256_loadu_si256((const __m256i *)bp->high_shift), out);
+        b = es_avx2_requantize_high_epi32(b, mb, _mm256_srli_epi64(mb, 32), _mm256_loadu_si256((const __m256i *)(bp->rounding + 8)),
+                                          _mm256_loadu_si256((const __m256i *)(bp->high_shift + 8)), out);
+    } else {
+        a = es_avx2_requantize_epi32(a, ma, _mm256_loadu_si256((const __m256i *)bp->shift), out);
+        b = es_avx2_requantize_epi32(b, mb, _mm256_loadu_si256((const __m256i *)(bp->shift + 8)), out);
+    }
     return es_avx2_pack_epi32_epi8(a, b);
 }
 

@@ -4,9 +4,10 @@
 // with a zero weight to even), and one vpmaddwd multiplies a broadcast pair of a row's activations (int16) by
 // 8 channels into int32 (|pair sum| <= 2·128·128), no horizontal sums. The zero point is folded into the bias
 // at pack time: Σ (a − z_a)·w = Σ a·w − z_a·Σ w, int32 arithmetic modulo 2^32 whose true result fits int32,
-// so it equals the reference's sum. Requantization runs on 8 channels at once in int64 (even and odd lanes
-// by vpmuldq), the reference's exact rounding shift and clamp. Compiled for the baseline x86-64 with AVX2
-// enabled per function.
+// so it equals the reference's sum. Requantization runs on 8 channels at once: the products in int64 (even and odd
+// lanes by vpmuldq), then the reference's exact rounding shift and clamp in int64, or, for a block whose shifts are
+// all 33 or more, in int32 lanes from the products' high halves (es_avx2_requantize_high_epi32). Compiled for the
+// baseline x86-64 with AVX2 enabled per function.
 #if defined(__x86_64__)
 #include "es-int8-x86.h"
 #include "es_int8_dispatch.h"
@@ -22,6 +23,9 @@ typedef struct {
     int64_t shift[2][LANES / 2];
     int64_t sign_shift[2][LANES / 2];  // 64 − shift: where the sign bits of a logical shift go
     int64_t half[2][LANES / 2];        // 2^(shift − 1)
+    int32_t high_half[LANES];          // 2^(shift − 33), channel order
+    int32_t high_shift[LANES];         // shift − 32
+    int32_t high;                      // every shift >= 33: the rounding from the products' high halves applies
 } block_head;
 
 static size_t padded_k(size_t k) { return (k + 1) / 2 * 2; }
@@ -36,6 +40,8 @@ void es_qs8_qc8w_gemm_avx2_pack(size_t n, size_t k, const int8_t *w, const int32
     for (size_t j0 = 0; j0 < n; j0 += LANES) {
         uint8_t *block = (uint8_t *)packed + j0 / LANES * block_bytes(k);
         block_head head;
+        memset(&head, 0, sizeof head);
+        head.high = 1;
         int16_t wp[LANES * 2];
         for (size_t l = 0; l < LANES; l++) {
             size_t j = j0 + l;
@@ -48,6 +54,10 @@ void es_qs8_qc8w_gemm_avx2_pack(size_t n, size_t k, const int8_t *w, const int32
             head.shift[l % 2][l / 2] = rq.shift;
             head.sign_shift[l % 2][l / 2] = 64 - rq.shift;
             head.half[l % 2][l / 2] = (int64_t)1 << (rq.shift - 1);
+            if (j >= n) rq.shift = 33;  // computes 0 either way
+            head.high &= rq.shift >= 33;
+            head.high_half[l] = rq.shift >= 33 ? (int32_t)1 << (rq.shift - 33) : 0;
+            head.high_shift[l] = rq.shift - 32;
         }
         memcpy(block, &head, sizeof head);
         for (size_t p = 0; p < kp; p += 2) {
@@ -111,8 +121,16 @@ ES_AVX2 static inline __attribute__((always_inline)) void tile(
     const __m256i zero_point = _mm256_set1_epi32(out.zero_point);
     size_t valid = ncols < LANES * nv ? ncols : LANES * nv;
     for (size_t r = 0; r < mr; r++) {
-        __m256i q0 = requantize8(acc[r][0], head[0], lo, hi, zero_point);
-        __m256i q1 = nv > 1 ? requantize8(acc[r][1], head[1], lo, hi, zero_point) : q0;
+        __m256i q[NV];
+        for (size_t v = 0; v < nv; v++) {
+            const block_head *h = head[v];
+            q[v] = h->high ? es_avx2_requantize_high_epi32(acc[r][v], _mm256_loadu_si256((const __m256i *)h->multiplier[0]),
+                                                           _mm256_loadu_si256((const __m256i *)h->multiplier[1]),
+                                                           _mm256_loadu_si256((const __m256i *)h->high_half),
+                                                           _mm256_loadu_si256((const __m256i *)h->high_shift), out)
+                           : requantize8(acc[r][v], h, lo, hi, zero_point);
+        }
+        __m256i q0 = q[0], q1 = nv > 1 ? q[1] : q0;
         __m128i bytes = es_avx2_pack_epi32_epi8(q0, q1);
         if (valid == 16) {
             _mm_storeu_si128((__m128i *)(y + r * y_stride), bytes);

@@ -419,6 +419,153 @@ static void check_layernorm(void) {
     }
 }
 
+// The one row statistic where 1/sqrt is exactly 2^31 (x = [0, 1], eps_term = 2^24 − 2^22), with per-channel
+// parameters not from the init (shifts below 32 included).
+static void check_layernorm_inv_2_31(void) {
+    for (int rep = 0; rep < 50; rep++) {
+        es_qs8_layernorm_channel per_channel[2];
+        for (int c = 0; c < 2; c++)
+            per_channel[c] = (es_qs8_layernorm_channel){(int32_t)uniform(1 << 20, 0x7FFFFFFF), (int32_t)uniform(20, 50),
+                                                        uniform(-((int64_t)1 << 40), (int64_t)1 << 40)};
+        const int8_t x[4] = {0, 1, 1, 0};
+        es_qs8_out out = random_out();
+        int8_t expected[4], got[4];
+        es_qs8_layernorm_rndnu_scalar(2, 2, x, (1 << 24) - (1 << 22), per_channel, out, expected);
+        for (int i = 0; i < isa_count; i++) {
+            isas[i]->layernorm(2, 2, x, (1 << 24) - (1 << 22), per_channel, out, got);
+            expect_same(got, expected, 4, 1, i, "layernorm", "1/sqrt = 2^31");
+        }
+    }
+}
+
+// ---- Attention: online softmax, normalisation; the lookup -------------------------------------------
+
+typedef struct {
+    uint8_t *w;
+    uint32_t sums[8];
+    int32_t maxima[8], o[8 * 5];
+} softmax_state;
+
+// Runs `kernel` over the rows tile after tile, from fresh state (accumulators of d = 5 preset, so that a first
+// tile must zero them).
+static void softmax_run(es_qs32_softmax_online_fn kernel, size_t rows, size_t n, const int32_t *s, es_requant rq,
+                        size_t tile, softmax_state *st) {
+    memset(st->w, SENTINEL, rows * n);
+    for (size_t i = 0; i < rows * 5; i++) st->o[i] = (int32_t)(i * 37) - 200;
+    for (size_t start = 0; start < n; start += tile)
+        kernel(rows, n - start < tile ? n - start : tile, s + start, n, rq, start == 0, st->maxima, st->sums, st->o, 5, 5,
+               st->w + start, n);
+}
+
+// Scores in [−spread, spread] (the whole int32 range when spread is 2^31: differences past −2^31), tiles of `tile`
+// keys (rescales after the first), against the exp reference. rows <= 8.
+static void softmax_case(size_t rows, size_t n, double scale, int64_t spread, size_t tile) {
+    es_requant rq;
+    if (es_qs32_softmax_init(scale, &rq) != 0) exit(2);
+    int32_t *s = alloc(rows * n * sizeof *s);
+    int64_t lo = spread >= ((int64_t)1 << 31) ? INT32_MIN : -spread, hi = spread >= ((int64_t)1 << 31) ? INT32_MAX : spread;
+    for (size_t i = 0; i < rows * n; i++) s[i] = (int32_t)uniform(lo, hi);
+    softmax_state expected = {alloc(rows * n)}, got = {alloc(rows * n)};
+    softmax_run(es_qs32_softmax_online_rndnu_scalar, rows, n, s, rq, tile, &expected);
+    char params[96];
+    snprintf(params, sizeof params, "rows %zu n %zu scale %g spread %lld tile %zu", rows, n, scale, (long long)spread, tile);
+    for (int i = 0; i < isa_count; i++) {
+        softmax_run(isas[i]->softmax_online, rows, n, s, rq, tile, &got);
+        expect_same(got.w, expected.w, rows * n, 1, i, "softmax_online weights", params);
+        expect_same(got.sums, expected.sums, rows * 4, 4, i, "softmax_online sums", params);
+        expect_same(got.o, expected.o, rows * 5 * 4, 4, i, "softmax_online accumulators", params);
+        expect_same(got.maxima, expected.maxima, rows * 4, 4, i, "softmax_online maxima", params);
+    }
+    free(s), free(expected.w), free(got.w);
+}
+
+// Every exponent t from 0 down past the floor (−32·2^16): with the multiplier 2^30 / 2^30 the exponent is the score
+// difference itself.
+static void softmax_every_exponent(void) {
+    const size_t n = 32 * 65536 + 100;
+    es_requant rq = {1 << 30, 30};
+    int32_t *s = alloc(n * sizeof *s);
+    for (size_t j = 0; j < n; j++) s[j] = 1000 - (int32_t)j;
+    softmax_state expected = {alloc(n)}, got = {alloc(n)};
+    softmax_run(es_qs32_softmax_online_rndnu_scalar, 1, n, s, rq, n, &expected);
+    for (int i = 0; i < isa_count; i++) {
+        softmax_run(isas[i]->softmax_online, 1, n, s, rq, n, &got);
+        expect_same(got.w, expected.w, n, 1, i, "softmax_online weights", "every exponent");
+        expect_same(got.sums, expected.sums, 4, 4, i, "softmax_online sums", "every exponent");
+    }
+    free(s), free(expected.w), free(got.w);
+}
+
+static void attention_normalize_case(size_t rows, size_t d, const uint32_t *sums, es_requant rq) {
+    size_t y_stride = d + 3, bytes = rows * y_stride;
+    int32_t *o = alloc(rows * d * sizeof *o);
+    for (size_t i = 0; i < rows * d; i++)
+        o[i] = i % 7 == 0 ? (uniform(0, 1) ? INT32_MAX : INT32_MIN) : (int32_t)uniform(-(1 << 24), 1 << 24);
+    es_qs8_out out = random_out();
+    int8_t *expected = alloc(bytes), *got = alloc(bytes);
+    memset(expected, SENTINEL, bytes);
+    es_qs32_attention_normalize_rndnu_scalar(rows, d, o, d, sums, rq, out, expected, y_stride);
+    char params[96];
+    snprintf(params, sizeof params, "d %zu multiplier %d shift %d", d, rq.multiplier, rq.shift);
+    for (int i = 0; i < isa_count; i++) {
+        memset(got, SENTINEL, bytes);
+        isas[i]->attention_normalize(rows, d, o, d, sums, rq, out, got, y_stride);
+        expect_same(got, expected, bytes, 1, i, "attention_normalize", params);
+    }
+    free(o), free(expected), free(got);
+}
+
+static void lut_case(size_t n, const int8_t table[256]) {
+    int8_t *x = codes(n, RANDOM), *expected = alloc(n + 16), *got = alloc(n + 16);
+    if (n >= 256)
+        for (size_t i = 0; i < n; i++) x[i] = (int8_t)(i * 37);
+    memset(expected, SENTINEL, n + 16);
+    es_qs8_lut_scalar(n, x, table, expected);
+    char params[32];
+    snprintf(params, sizeof params, "n %zu", n);
+    for (int i = 0; i < isa_count; i++) {
+        memset(got, SENTINEL, n + 16);
+        isas[i]->lut(n, x, table, got);
+        expect_same(got, expected, n + 16, 1, i, "lut", params);
+    }
+    free(x), free(expected), free(got);
+}
+
+static void check_attention_and_lut(void) {
+    static const double scales[] = {2e-3, 1e-4, 0.3, 1e-9, 1e-3};
+    static const int64_t spreads[] = {3000, 300000, 40, (int64_t)1 << 31, (int64_t)1 << 31};
+    static const size_t keys[] = {1, 3, 4, 15, 16, 17, 33, 256, 300};
+    for (int sc = 0; sc < 5; sc++)
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            softmax_case(3, keys[k], scales[sc], spreads[sc], 64);
+            softmax_case(2, keys[k], scales[sc], spreads[sc], 256);
+        }
+    softmax_every_exponent();
+    // Weight sums from 1 to 2^24 (powers of two and neighbours, where the row shift changes), multipliers from
+    // tiny (shift capped at 62) to large.
+    uint32_t sums[75 + 32];
+    size_t rows = 0;
+    for (int b = 0; b < 25; b++) {
+        sums[rows++] = (uint32_t)1 << b;
+        sums[rows++] = ((uint32_t)1 << b) + 1;
+        sums[rows++] = b ? ((uint32_t)1 << b) - 1 : 1;
+    }
+    while (rows < sizeof sums / sizeof sums[0]) sums[rows++] = (uint32_t)uniform(1, 1 << 24);
+    static const double reals[] = {1e-15, 3e-9, 0.0007, 0.6, 1.0, 57.0, 5e5, 3e8};
+    static const size_t widths[] = {1, 3, 4, 15, 16, 17, 32, 64, 100};
+    for (int r = 0; r < 8; r++) {
+        es_requant rq;
+        if (es_requant_init(reals[r] * uniform_real(1, 1.99), &rq) != 0) exit(2);
+        for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++) attention_normalize_case(rows, widths[w], sums, rq);
+    }
+    int8_t table[256];
+    for (int rep = 0; rep < 4; rep++) {
+        for (int i = 0; i < 256; i++) table[i] = (int8_t)uniform(-128, 127);
+        static const size_t lengths[] = {0, 1, 15, 16, 17, 63, 64, 65, 256, 1000};
+        for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++) lut_case(lengths[l], table);
+    }
+}
+
 // ---- Bench --------------------------------------------------------------------------------------------
 
 static double seconds(void) {
@@ -467,6 +614,8 @@ int main(int argc, char **argv) {
     check_dwconv();
     check_upsample();
     check_layernorm();
+    check_layernorm_inv_2_31();
+    check_attention_and_lut();
     check_vadd_and_class_map();
     for (int i = 0; i < isa_count; i++) printf("%s: %ld cases passed\n", isas[i]->name, passed[i]);
     return 0;

@@ -67,10 +67,10 @@ static const es_int8_kernel_table tables[] = {
      es_qs8_lut_scalar},
 #if defined(__x86_64__)
     {ES_INT8_ISA_AVX2, "avx2", es_qs8_qc8w_gemm_rndnu_avx2, es_qs8_qk_avx2, es_qu8_pv_avx2,
-     es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx2, es_qs8_upsample_sum_rndnu_avx2, es_qs8_layernorm_rndnu_scalar,
-     es_qs32_softmax_online_rndnu_lut, es_qs8_qc8w_gemm_avx2_packed_bytes, es_qs8_qc8w_gemm_avx2_pack, es_qs8_qc8w_gemm_packed_rndnu_avx2,
-     es_qs8_vadd_rndnu_avx2, es_qs8_ibilinear_argmax_avx2, es_qs32_attention_normalize_rndnu_scalar,
-     es_qs8_lut_scalar},
+     es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx2, es_qs8_upsample_sum_rndnu_avx2, es_qs8_layernorm_rndnu_avx2,
+     es_qs32_softmax_online_rndnu_avx2, es_qs8_qc8w_gemm_avx2_packed_bytes, es_qs8_qc8w_gemm_avx2_pack, es_qs8_qc8w_gemm_packed_rndnu_avx2,
+     es_qs8_vadd_rndnu_avx2, es_qs8_ibilinear_argmax_avx2, es_qs32_attention_normalize_rndnu_avx2,
+     es_qs8_lut_avx2},
     {ES_INT8_ISA_AVX512VNNI, "avx512vnni", es_qs8_qc8w_gemm_rndnu_avx512vnni, es_qs8_qk_avx512vnni,
      es_qu8_pv_avx512vnni, es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_avx512vnni, es_qs8_upsample_sum_rndnu_avx512,
      es_qs8_layernorm_rndnu_avx512, es_qs32_softmax_online_rndnu_avx512, es_qs8_qc8w_gemm_avx512vnni_packed_bytes,
@@ -79,18 +79,18 @@ static const es_int8_kernel_table tables[] = {
      es_qs8_lut_avx512vbmi},
 #endif
 #if defined(__aarch64__)
-    // Depthwise conv and the upsample sum have no byte sums along a row, so SDOT adds nothing there and
-    // neondot keeps their NEON versions.
+    // Only the GEMM, Q·Kᵀ and P·V have byte sums along a row: SDOT adds nothing to the other ops, and neondot keeps
+    // their NEON versions.
     {ES_INT8_ISA_NEON, "neon", es_qs8_qc8w_gemm_rndnu_neon, es_qs8_qk_neon, es_qu8_pv_neon,
-     es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon, es_qs8_upsample_sum_rndnu_neon, es_qs8_layernorm_rndnu_scalar,
-     es_qs32_softmax_online_rndnu_lut, es_qs8_qc8w_gemm_plain_packed_bytes, es_qs8_qc8w_gemm_plain_pack, es_qs8_qc8w_gemm_packed_rndnu_neon,
-     es_qs8_vadd_rndnu_scalar, es_qs8_ibilinear_argmax_scalar, es_qs32_attention_normalize_rndnu_scalar,
-     es_qs8_lut_scalar},
+     es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon, es_qs8_upsample_sum_rndnu_neon, es_qs8_layernorm_rndnu_neon,
+     es_qs32_softmax_online_rndnu_neon, es_qs8_qc8w_gemm_plain_packed_bytes, es_qs8_qc8w_gemm_plain_pack, es_qs8_qc8w_gemm_packed_rndnu_neon,
+     es_qs8_vadd_rndnu_neon, es_qs8_ibilinear_argmax_scalar, es_qs32_attention_normalize_rndnu_neon,
+     es_qs8_lut_neon},
     {ES_INT8_ISA_NEONDOT, "neondot", es_qs8_qc8w_gemm_rndnu_neondot, es_qs8_qk_neondot, es_qu8_pv_neondot,
-     es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon, es_qs8_upsample_sum_rndnu_neon, es_qs8_layernorm_rndnu_scalar,
-     es_qs32_softmax_online_rndnu_lut, es_qs8_qc8w_gemm_plain_packed_bytes, es_qs8_qc8w_gemm_plain_pack, es_qs8_qc8w_gemm_packed_rndnu_neondot,
-     es_qs8_vadd_rndnu_scalar, es_qs8_ibilinear_argmax_scalar, es_qs32_attention_normalize_rndnu_scalar,
-     es_qs8_lut_scalar},
+     es_qs8_qc8w_dwconv3x3p1_nhwc_rndnu_neon, es_qs8_upsample_sum_rndnu_neon, es_qs8_layernorm_rndnu_neon,
+     es_qs32_softmax_online_rndnu_neon, es_qs8_qc8w_gemm_plain_packed_bytes, es_qs8_qc8w_gemm_plain_pack, es_qs8_qc8w_gemm_packed_rndnu_neondot,
+     es_qs8_vadd_rndnu_neon, es_qs8_ibilinear_argmax_scalar, es_qs32_attention_normalize_rndnu_neon,
+     es_qs8_lut_neon},
 #endif
 };
 enum { table_count = sizeof tables / sizeof tables[0] };
