@@ -1,3 +1,5 @@
+import EdgeSegRuntime
+
 /// The page `/` serves: the newest overlay, swapped in when the next one has loaded (no flicker), and the
 /// stats under it, both refreshed twice a second.
 func viewerPage(title: String) -> String {
@@ -33,18 +35,4 @@ func viewerPage(title: String) -> String {
     </script>
     </body></html>
     """
-}
-
-private func escapeHTML(_ text: String) -> String {
-    var out = ""
-    for c in text {
-        switch c {
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "&": out += "&amp;"
-        case "\"": out += "&quot;"
-        default: out.append(c)
-        }
-    }
-    return out
 }

@@ -198,17 +198,3 @@ func subsample(_ image: RGBImage, step: Int) -> RGBImage {
 }
 
 private func cssColour(_ c: RGBColor) -> String { "rgb(\(c.r),\(c.g),\(c.b))" }
-
-private func escapeHTML(_ text: String) -> String {
-    var out = ""
-    for ch in text {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.append(ch)
-        }
-    }
-    return out
-}

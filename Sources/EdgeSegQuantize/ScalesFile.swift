@@ -11,10 +11,10 @@ extension CalibrationResult {
 
     public func jsonText() -> String {
         var lines = [
-            "  \"format\": \(jsonString(Self.fileFormat))",
+            "  \"format\": \(JSONValue.quoted(Self.fileFormat))",
             "  \"version\": \(Self.fileVersion)",
-            "  \"model\": \(jsonString(model))",
-            "  \"method\": \(jsonString(method.name))",
+            "  \"model\": \(JSONValue.quoted(model))",
+            "  \"method\": \(JSONValue.quoted(method.name))",
         ]
         if case .percentile(let p) = method { lines.append("  \"percentile\": \(p)") }
         lines += [
@@ -24,7 +24,7 @@ extension CalibrationResult {
         ]
         let tensorLines = names.compactMap { name -> String? in
             guard let t = tensors[name] else { return nil }
-            return "    \(jsonString(name)): {\"min\": \(t.min), \"max\": \(t.max), \"scale\": \(t.parameters.scale), "
+            return "    \(JSONValue.quoted(name)): {\"min\": \(t.min), \"max\": \(t.max), \"scale\": \(t.parameters.scale), "
                 + "\"zero_point\": \(t.parameters.zeroPoint), \"observed_min\": \(t.observedMin), \"observed_max\": \(t.observedMax)}"
         }
         lines.append("  \"tensors\": {\n" + tensorLines.joined(separator: ",\n") + "\n  }")
@@ -120,25 +120,7 @@ extension CalibrationResult {
 private func describe(_ value: JSONValue) -> String {
     switch value {
     case .int(let i): "\(i)"
-    case .string(let s): jsonString(s)
+    case .string(let s): JSONValue.quoted(s)
     default: value.typeName
     }
-}
-
-/// A JSON string literal: quotes, backslashes and control characters escaped.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case _ where u.value < 0x20:
-            let hex = Array("0123456789abcdef")
-            out += "\\u00" + String(hex[Int(u.value >> 4)]) + String(hex[Int(u.value & 15)])
-        default: out.unicodeScalars.append(u)
-        }
-    }
-    return out + "\""
 }

@@ -16,6 +16,8 @@ typedef struct {
     int32_t multiplier;
     int32_t shift;
 } es_requant;
+// Model files store es_requant arrays that the runtime reads in place: the layout is part of the file format.
+_Static_assert(sizeof(es_requant) == 8 && _Alignof(es_requant) == 4 && offsetof(es_requant, shift) == 4, "es_requant is {int32 multiplier, int32 shift} in .edgeseg files");
 
 // Where a result lands: zero point and clamp range (min <= max, inside [-128, 127]; a narrower
 // range fuses a ReLU).

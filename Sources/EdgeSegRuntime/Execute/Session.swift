@@ -14,7 +14,7 @@ public final class Session {
     public let memory: MemoryPlan
     let program: Program
     /// The kernels chosen for this CPU (static storage in CEdgeSeg): the table that packed the model's weights.
-    let kernels: UnsafePointer<es_int8_kernel_table>
+    let kernels: Int8Kernels
     private let arena: UnsafeMutableRawPointer
     private let allocation: UnsafeMutableRawPointer?   // the arena when the session allocated it
     private let pool: OpaquePointer?
@@ -292,7 +292,7 @@ public final class Session {
             if y.isFloat {
                 es_f32_bilinear_argmax(floats(y.id), y.height, y.width, y.channels, h, w, first, rows, labels + first * w)
             } else {
-                kernels.pointee.class_map!(y.height, y.width, y.channels, tensor(y.id), h, w, first, rows, labels + first * w)
+                kernels.classMap(y.height, y.width, y.channels, tensor(y.id), h, w, first, rows, labels + first * w)
             }
         case .op(let i):
             run(unit: u, first: first, worker: worker, op: i)
@@ -304,27 +304,27 @@ public final class Session {
         switch program.ops[i] {
         case .linear(let layer, let x, let rows, let y):
             let count = min(chunk, rows - first)
-            layer.run(tensor(x) + first * layer.inFeatures, rows: count, tensor(y) + first * layer.outFeatures, kernels.pointee)
+            layer.run(tensor(x) + first * layer.inFeatures, rows: count, tensor(y) + first * layer.outFeatures, kernels)
         case .layerNorm(let layer, let x, let rows, let y):
             let count = min(chunk, rows - first)
-            layer.run(tensor(x) + first * layer.channels, rows: count, tensor(y) + first * layer.channels, kernels.pointee)
+            layer.run(tensor(x) + first * layer.channels, rows: count, tensor(y) + first * layer.channels, kernels)
         case .lookup(let layer, let x, let count, let y):
-            layer.run(tensor(x) + first, count: min(chunk, count - first), tensor(y) + first, kernels.pointee)
+            layer.run(tensor(x) + first, count: min(chunk, count - first), tensor(y) + first, kernels)
         case .add(let layer, let a, let b, let count, let y):
-            layer.run(tensor(a) + first, tensor(b) + first, count: min(chunk, count - first), tensor(y) + first, kernels.pointee)
+            layer.run(tensor(a) + first, tensor(b) + first, count: min(chunk, count - first), tensor(y) + first, kernels)
         case .attention(let core, let q, let k, let v, let n, let m, let scratch, let y):
             core.run(unit: u, q: tensor(q), k: tensor(k), v: tensor(v), queries: n, keys: m,
-                     scratch: UnsafeMutableRawPointer(tensor(scratch)) + worker * core.scratchBytes, y: tensor(y), kernels.pointee)
+                     scratch: UnsafeMutableRawPointer(tensor(scratch)) + worker * core.scratchBytes, y: tensor(y), kernels)
         case .conv(let layer, let x, let scratch, let y):
             let bytes = layer.scratchBytes(height: x.height, width: x.width)
             layer.run(tile: u, tensor(x.id), height: x.height, width: x.width, tensor(y), scratch: tensor(scratch) + worker * bytes,
                       kernels)
         case .decoderHead(let head, let inputs, let bandRows, let scratch, let y):
             head.run(band: u, bandRows: bandRows, inputs, { UnsafePointer(self.tensor($0)) }, y, tensor(y.id),
-                     scratch: tensor(scratch) + worker * head.scratchBytes(bandRows: bandRows, width: y.width), kernels.pointee)
+                     scratch: tensor(scratch) + worker * head.scratchBytes(bandRows: bandRows, width: y.width), kernels)
         case .depthwise(let layer, let x, let y):
             layer.run(tensor(x.id), height: x.height, width: x.width, rows: first..<min(first + chunk, x.height),
-                      tensor(y) + first * x.width * layer.channels, kernels.pointee)
+                      tensor(y) + first * x.width * layer.channels, kernels)
         case .floatLinear(let layer, let x, let rows, let y):
             layer.run(floats(x) + first * layer.inFeatures, rows: min(chunk, rows - first), floats(y) + first * layer.outFeatures)
         case .floatLayerNorm(let layer, let x, let rows, let y):

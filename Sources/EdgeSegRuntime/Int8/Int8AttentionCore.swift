@@ -36,7 +36,7 @@ struct Int8AttentionCore {
 
     /// Runs work item `unit` with `scratch` (scratchBytes, this thread's own).
     func run(unit: Int, q: UnsafePointer<Int8>, k: UnsafePointer<Int8>, v: UnsafePointer<Int8>, queries n: Int, keys m: Int,
-             scratch: UnsafeMutableRawPointer, y: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
+             scratch: UnsafeMutableRawPointer, y: UnsafeMutablePointer<Int8>, _ kernels: Int8Kernels) {
         let c = channels, d = headSize, tiles = (n + Self.queryTile - 1) / Self.queryTile
         let h = unit / tiles, start = (unit % tiles) * Self.queryTile
         let rows = min(Self.queryTile, n - start)
@@ -49,11 +49,11 @@ struct Int8AttentionCore {
         let queries = q + start * c + h * d
         for keyStart in stride(from: 0, to: m, by: Self.keyTile) {
             let cols = min(Self.keyTile, m - keyStart)
-            kernels.qk!(rows, cols, d, queries, c, queryZeroPoint, k + keyStart * c + h * d, c, keyZeroPoint, scores, cols)
-            kernels.softmax_online!(rows, cols, scores, cols, softmax, keyStart == 0 ? 1 : 0, maxima, sums,
+            kernels.qk(rows, cols, d, queries, c, queryZeroPoint, k + keyStart * c + h * d, c, keyZeroPoint, scores, cols)
+            kernels.softmaxOnline(rows, cols, scores, cols, softmax, keyStart == 0 ? 1 : 0, maxima, sums,
                                                 accumulators, d, d, weights, cols)
-            kernels.pv!(rows, cols, d, weights, cols, v + keyStart * c + h * d, c, valueZeroPoint, accumulators, d)
+            kernels.pv(rows, cols, d, weights, cols, v + keyStart * c + h * d, c, valueZeroPoint, accumulators, d)
         }
-        kernels.attention_normalize!(rows, d, accumulators, d, sums, contextRequant, context, y + start * c + h * d, c)
+        kernels.attentionNormalize(rows, d, accumulators, d, sums, contextRequant, context, y + start * c + h * d, c)
     }
 }

@@ -25,7 +25,7 @@ struct Int8DecoderHead {
     /// Band `band` of `bandRows` rows of the logits from the projections `inputs` (inputs[i] at x(i)), with
     /// `scratch` (scratchBytes).
     func run(band: Int, bandRows: Int, _ inputs: [ArenaTensor], _ x: (Int) -> UnsafePointer<Int8>, _ logits: ArenaTensor,
-             _ y: UnsafeMutablePointer<Int8>, scratch: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
+             _ y: UnsafeMutablePointer<Int8>, scratch: UnsafeMutablePointer<Int8>, _ kernels: Int8Kernels) {
         let first = band * bandRows, rows = min(bandRows, logits.height - first), w = logits.width
         let projectedBand = scratch + bandRows * w * channels
         if let firstProjection {
@@ -40,7 +40,7 @@ struct Int8DecoderHead {
                     : es_qs8_upsample_input(x: x(input.id), first_row: 0, h: input.height, w: input.width,
                                             zero_point: zeroPoints[i], multiplier: multipliers[i])
             }
-            kernels.upsample_sum!(inputs.count, descriptors.baseAddress, logits.height, w, channels, first, rows,
+            kernels.upsampleSum(inputs.count, descriptors.baseAddress, logits.height, w, channels, first, rows,
                                   multipliers.baseAddress, shift, bias.baseAddress, fused, scratch)
         }
         classifier.run(scratch, rows: rows * w, y + first * w * classes, kernels)

@@ -31,8 +31,8 @@ struct Int8Linear {
 
     /// Rows of x (inFeatures each) → rows of y (outFeatures each), with the packed GEMM of the table that packed
     /// the weights (the process's choice).
-    func run(_ x: UnsafePointer<Int8>, rows: Int, _ y: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
-        kernels.gemm_packed!(rows, outFeatures, inFeatures, x, inFeatures, packed, output, y, outFeatures)
+    func run(_ x: UnsafePointer<Int8>, rows: Int, _ y: UnsafeMutablePointer<Int8>, _ kernels: Int8Kernels) {
+        kernels.gemmPacked(rows, outFeatures, inFeatures, x, inFeatures, packed, output, y, outFeatures)
     }
 }
 
@@ -80,8 +80,8 @@ struct Int8Conv2d {
     func tiles(height: Int, width: Int) -> Int { es_qs8_conv2d_tiles(shape(height: height, width: width)) }
 
     func run(tile: Int, _ x: UnsafePointer<Int8>, height: Int, width: Int, _ y: UnsafeMutablePointer<Int8>,
-             scratch: UnsafeMutablePointer<Int8>, _ kernels: UnsafePointer<es_int8_kernel_table>) {
-        es_qs8_qc8w_conv2d_nhwc_rndnu_gemm_tile(kernels, shape(height: height, width: width), tile, x, inputZeroPoint,
+             scratch: UnsafeMutablePointer<Int8>, _ kernels: Int8Kernels) {
+        es_qs8_qc8w_conv2d_nhwc_rndnu_gemm_tile(kernels.table, shape(height: height, width: width), tile, x, inputZeroPoint,
                                                 weight.baseAddress, bias.baseAddress, requant, output, y, scratch)
     }
 }
@@ -106,8 +106,8 @@ struct Int8DepthwiseConv3x3 {
 
     /// Output `rows` of the height × width map x into y (y at the first of them).
     func run(_ x: UnsafePointer<Int8>, height: Int, width: Int, rows: Range<Int>, _ y: UnsafeMutablePointer<Int8>,
-             _ kernels: es_int8_kernel_table) {
-        kernels.dwconv3x3!(height, width, channels, rows.lowerBound, rows.count, x, inputZeroPoint, weight.baseAddress,
+             _ kernels: Int8Kernels) {
+        kernels.dwconv3x3(height, width, channels, rows.lowerBound, rows.count, x, inputZeroPoint, weight.baseAddress,
                            bias.baseAddress, requant, output, y)
     }
 }
@@ -134,8 +134,8 @@ struct Int8LayerNorm {
         output = outputRange(try r.zeroPoint(out))
     }
 
-    func run(_ x: UnsafePointer<Int8>, rows: Int, _ y: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
-        perChannel.withUnsafeBufferPointer { kernels.layernorm!(rows, channels, x, epsTerm, $0.baseAddress, output, y) }
+    func run(_ x: UnsafePointer<Int8>, rows: Int, _ y: UnsafeMutablePointer<Int8>, _ kernels: Int8Kernels) {
+        perChannel.withUnsafeBufferPointer { kernels.layerNorm(rows, channels, x, epsTerm, $0.baseAddress, output, y) }
     }
 }
 
@@ -147,8 +147,8 @@ struct Int8Lookup {
         table = try r.int8(name, count: 256)
     }
 
-    func run(_ x: UnsafePointer<Int8>, count: Int, _ y: UnsafeMutablePointer<Int8>, _ kernels: es_int8_kernel_table) {
-        kernels.lut!(count, x, table.baseAddress, y)
+    func run(_ x: UnsafePointer<Int8>, count: Int, _ y: UnsafeMutablePointer<Int8>, _ kernels: Int8Kernels) {
+        kernels.lookup(count, x, table.baseAddress, y)
     }
 }
 
@@ -164,7 +164,7 @@ struct Int8Add {
     }
 
     func run(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, count: Int, _ y: UnsafeMutablePointer<Int8>,
-             _ kernels: es_int8_kernel_table) {
-        kernels.vadd!(count, a, b, params, output, y)
+             _ kernels: Int8Kernels) {
+        kernels.add(count, a, b, params, output, y)
     }
 }

@@ -4,12 +4,8 @@ import CEdgeSeg
 /// table (bias, zero-point correction and requantization folded in: es_int8_dispatch.h). Owns the buffers; the
 /// layers point into them for the model's life.
 final class Int8PackedWeights {
-    let kernels: UnsafePointer<es_int8_kernel_table>
+    let kernels = Int8Kernels.chosen
     private var buffers: [UnsafeMutableRawPointer] = []
-
-    init() {
-        kernels = es_int8_kernels()
-    }
 
     deinit {
         for buffer in buffers { buffer.deallocate() }
@@ -18,9 +14,8 @@ final class Int8PackedWeights {
     /// Weights [n][k] with their bias, the input's zero point and per-channel requantization, packed.
     func pack(n: Int, k: Int, weight: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?, inputZeroPoint: Int32,
               requant: UnsafePointer<es_requant>) -> UnsafeRawPointer {
-        let table = kernels.pointee
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(1, table.gemm_packed_bytes!(n, k)), alignment: 64)
-        table.gemm_pack!(n, k, weight, bias, inputZeroPoint, requant, buffer)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(1, kernels.gemmPackedBytes(n, k)), alignment: 64)
+        kernels.gemmPack(n, k, weight, bias, inputZeroPoint, requant, buffer)
         buffers.append(buffer)
         return UnsafeRawPointer(buffer)
     }

@@ -75,3 +75,13 @@ extension JSONValue {
         out.append(UInt8(ascii: "\""))
     }
 }
+
+extension JSONValue {
+    /// `s` as a JSON string literal, escaped as `serialized()` escapes strings: for writers that lay out their
+    /// own lines (scales.json keeps a tensor per line for people to read).
+    public static func quoted(_ s: String) -> String {
+        var out: [UInt8] = []
+        writeString(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
