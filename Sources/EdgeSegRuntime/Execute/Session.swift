@@ -18,12 +18,9 @@ public final class Session {
     private let arena: UnsafeMutableRawPointer
     private let allocation: UnsafeMutableRawPointer?   // the arena when the session allocated it
     private let pool: OpaquePointer?
-    private let input: ArenaTensor
+    private let input: InputOp
     private let stageOutputs: [ArenaTensor]
     private let logitsTensor: ArenaTensor
-    /// What the workers are splitting, and how (rows or elements per unit).
-    private var work = Work.op(0)
-    private var chunk = 0
     /// Nanoseconds per op group over the runs since `resetTimings`, when `timing` is on.
     public var timing = false
     public private(set) var groupNanoseconds = [UInt64](repeating: 0, count: OpGroup.allCases.count)
@@ -79,6 +76,8 @@ public final class Session {
         } else {
             pool = nil
         }
+        let bound = BoundArena(base: arena, offsets: memory.plan.offsets, kernels: kernels)
+        for op in program.ops { op.bind(bound) }
     }
 
     deinit {
@@ -99,11 +98,11 @@ public final class Session {
     /// exist (per-layer error measurements). The decoder's fused map is seen only in an `observable` session.
     public func run(pixels: FloatTensor, observe: (String, UnsafeBufferPointer<Int8>) -> Void) throws(EdgeSegError) {
         try writeInput(pixels)
-        execute { i in
-            if case .decoderHead(let head, _, let bandRows, let scratch, let y) = program.ops[i], bandRows == y.height {
-                observe(memory.names[scratch], UnsafeBufferPointer(start: tensor(scratch), count: y.tokens * head.channels))
+        execute { op in
+            if let fused = op.observedScratch {
+                observe(memory.names[fused.buffer], UnsafeBufferPointer(start: tensor(fused.buffer), count: fused.count))
             }
-            let id = program.ops[i].output, name = memory.names[id]
+            let id = op.output, name = memory.names[id]
             if model.activations[name] != nil && !model.keepFloat.contains(name) {
                 observe(name, UnsafeBufferPointer(start: tensor(id), count: memory.requests[id].size))
             }
@@ -114,25 +113,7 @@ public final class Session {
         guard pixels.shape == [model.config.numChannels, height, width] else {
             throw EdgeSegError(.usage, "input has shape \(describeShape(pixels.shape)), this session takes [\(model.config.numChannels), \(height), \(width)]")
         }
-        let x = tensor(input.id), inverse = 1 / model.inputParameters.scale, zero = Double(model.inputParameters.zeroPoint)
-        let (c, plane) = (input.channels, height * width)
-        if input.isFloat {
-            let y = floats(input.id)
-            pixels.data.withUnsafeBufferPointer { p in
-                for ch in 0..<c {
-                    for i in 0..<plane { y[i * c + ch] = p[ch * plane + i] }
-                }
-            }
-            return
-        }
-        pixels.data.withUnsafeBufferPointer { p in
-            for ch in 0..<c {
-                for i in 0..<plane {
-                    let q = (Double(p[ch * plane + i]) * inverse).rounded() + zero
-                    x[i * c + ch] = Int8(max(-128, min(127, q)))
-                }
-            }
-        }
+        input.write(pixels: pixels)
     }
 
     /// Runs the model on a picture of any size: resized to the session's size, normalised and quantized in one
@@ -143,8 +124,8 @@ public final class Session {
         }
         let start = timing ? es_monotonic_ns() : 0
         image.pixels.withUnsafeBufferPointer { rgb in
-            work = .input(rgb: rgb.baseAddress!, height: image.height, width: image.width)
-            splitRows(height)
+            dispatch(Job(.picture(rgb: rgb.baseAddress!, height: image.height, width: image.width),
+                         .spread(height, threads: threads), session: self))
         }
         if timing { groupNanoseconds[OpGroup.input.rawValue] += es_monotonic_ns() - start }
         execute { _ in }
@@ -173,8 +154,8 @@ public final class Session {
     public func writeClassMap(height: Int, width: Int, into labels: UnsafeMutableBufferPointer<UInt8>) {
         precondition(labels.count >= height * width && logitsTensor.channels <= 256, "class map buffer too small")
         let start = timing ? es_monotonic_ns() : 0
-        work = .classMap(labels: labels.baseAddress!, height: height, width: width)
-        splitRows(height)
+        dispatch(Job(.classMap(labels: labels.baseAddress!, height: height, width: width), .spread(height, threads: threads),
+                     session: self))
         if timing { groupNanoseconds[OpGroup.classMap.rawValue] += es_monotonic_ns() - start }
     }
 
@@ -206,164 +187,71 @@ public final class Session {
     }
 
     /// Runs every op in order; `after(op)` follows each.
-    private func execute(after: (Int) -> Void) {
-        for i in program.ops.indices {
+    private func execute(after: (Op) -> Void) {
+        for op in program.ops {
             let start = timing ? es_monotonic_ns() : 0
-            run(op: i)
-            if timing { groupNanoseconds[program.ops[i].group.rawValue] += es_monotonic_ns() - start }
-            after(i)
+            dispatch(Job(.op(op), op.split(threads: threads), session: self))
+            if timing { groupNanoseconds[op.group.rawValue] += es_monotonic_ns() - start }
+            after(op)
         }
     }
 
-    private func run(op i: Int) {
-        switch program.ops[i] {
-        case .quantizeInput:
-            break   // written by run(pixels:) or run(image:) before the ops run
-        case .conv(let layer, let x, _, _):
-            work = .op(i)
-            chunk = 1
-            dispatch(units: layer.tiles(height: x.height, width: x.width))
-        case .depthwise(_, let x, _):
-            work = .op(i)
-            splitRows(x.height)
-        case .decoderHead(_, _, let bandRows, _, let y), .floatDecoderHead(_, _, let bandRows, _, let y),
-             .floatConv(_, _, let bandRows, _, let y):
-            work = .op(i)
-            chunk = bandRows
-            dispatch(units: (y.height + bandRows - 1) / bandRows)
-        case .linear(_, _, let rows, _), .layerNorm(_, _, let rows, _), .floatLinear(_, _, let rows, _),
-             .floatLayerNorm(_, _, let rows, _), .floatAttention(_, _, _, _, let rows, _, _, _, _):
-            parallel(op: i, items: rows, minimumChunk: 16)
-        case .lookup(_, _, let count, _), .add(_, _, _, let count, _), .floatGELU(_, let count, _),
-             .floatAdd(_, _, let count, _), .dequantize(_, _, let count, _), .quantize(_, _, let count, _):
-            parallel(op: i, items: count, minimumChunk: 4096)
-        case .floatDepthwise(_, let x, _):
-            work = .op(i)
-            splitRows(x.height)
-        case .attention(let core, _, _, _, let n, _, _, _):
-            work = .op(i)
-            chunk = 1
-            dispatch(units: core.units(queries: n))
-        }
-    }
-
-    /// Splits `items` rows or elements of op `i` into work units for the pool (about four per thread).
-    private func parallel(op i: Int, items: Int, minimumChunk: Int) {
-        work = .op(i)
-        chunk = max(minimumChunk, (items + 4 * threads - 1) / (4 * threads))
-        dispatch(units: (items + chunk - 1) / chunk)
-    }
-
-    /// Splits the current work's `rows` output rows into bands, about four per thread.
-    private func splitRows(_ rows: Int) {
-        chunk = max(1, (rows + 4 * threads - 1) / (4 * threads))
-        dispatch(units: (rows + chunk - 1) / chunk)
-    }
-
-    private func dispatch(units: Int) {
+    /// Runs the job's units: on the pool's threads, or here when there is one thread or one unit. The job lives on
+    /// this stack frame for the call: no state is left in the session between dispatches.
+    private func dispatch(_ job: Job) {
+        let units = job.split.units
         guard let pool, units > 1 else {
-            for u in 0..<units { run(unit: u, worker: 0) }
+            for u in 0..<units { job.run(unit: u, worker: 0) }
             return
         }
-        es_thread_pool_run(pool, { context, unit, worker in
-            Unmanaged<Session>.fromOpaque(context!).takeUnretainedValue().run(unit: Int(unit), worker: Int(worker))
-        }, Unmanaged.passUnretained(self).toOpaque(), units)
-    }
-
-    /// Work unit `u` of the current work, on thread `worker`.
-    private func run(unit u: Int, worker: Int) {
-        let first = u * chunk
-        switch work {
-        case .input(let rgb, let h, let w):
-            let p = model.inputParameters, rows = min(chunk, height - first), offset = first * width * input.channels
-            imageNetMean.withUnsafeBufferPointer { mean in
-                imageNetStd.withUnsafeBufferPointer { std in
-                    if input.isFloat {
-                        es_f32_normalize_rgb8(rgb, h, w, height, width, first, rows, mean.baseAddress, std.baseAddress,
-                                              floats(input.id) + offset)
-                    } else {
-                        es_f32_quantize_rgb8(rgb, h, w, height, width, first, rows, mean.baseAddress, std.baseAddress, 1 / p.scale,
-                                             p.zeroPoint, tensor(input.id) + offset)
-                    }
-                }
-            }
-        case .classMap(let labels, let h, let w):
-            let (y, rows) = (logitsTensor, min(chunk, h - first))
-            if y.isFloat {
-                es_f32_bilinear_argmax(floats(y.id), y.height, y.width, y.channels, h, w, first, rows, labels + first * w)
-            } else {
-                kernels.classMap(y.height, y.width, y.channels, tensor(y.id), h, w, first, rows, labels + first * w)
-            }
-        case .op(let i):
-            run(unit: u, first: first, worker: worker, op: i)
+        withUnsafePointer(to: job) { context in
+            es_thread_pool_run(pool, { context, unit, worker in
+                context!.assumingMemoryBound(to: Job.self).pointee.run(unit: Int(unit), worker: Int(worker))
+            }, UnsafeMutableRawPointer(mutating: context), units)
         }
     }
 
-    /// Work unit `u` (its first row or element `first`) of op `i`.
-    private func run(unit u: Int, first: Int, worker: Int, op i: Int) {
-        switch program.ops[i] {
-        case .linear(let layer, let x, let rows, let y):
-            let count = min(chunk, rows - first)
-            layer.run(tensor(x) + first * layer.inFeatures, rows: count, tensor(y) + first * layer.outFeatures, kernels)
-        case .layerNorm(let layer, let x, let rows, let y):
-            let count = min(chunk, rows - first)
-            layer.run(tensor(x) + first * layer.channels, rows: count, tensor(y) + first * layer.channels, kernels)
-        case .lookup(let layer, let x, let count, let y):
-            layer.run(tensor(x) + first, count: min(chunk, count - first), tensor(y) + first, kernels)
-        case .add(let layer, let a, let b, let count, let y):
-            layer.run(tensor(a) + first, tensor(b) + first, count: min(chunk, count - first), tensor(y) + first, kernels)
-        case .attention(let core, let q, let k, let v, let n, let m, let scratch, let y):
-            core.run(unit: u, q: tensor(q), k: tensor(k), v: tensor(v), queries: n, keys: m,
-                     scratch: UnsafeMutableRawPointer(tensor(scratch)) + worker * core.scratchBytes, y: tensor(y), kernels)
-        case .conv(let layer, let x, let scratch, let y):
-            let bytes = layer.scratchBytes(height: x.height, width: x.width)
-            layer.run(tile: u, tensor(x.id), height: x.height, width: x.width, tensor(y), scratch: tensor(scratch) + worker * bytes,
-                      kernels)
-        case .decoderHead(let head, let inputs, let bandRows, let scratch, let y):
-            head.run(band: u, bandRows: bandRows, inputs, { UnsafePointer(self.tensor($0)) }, y, tensor(y.id),
-                     scratch: tensor(scratch) + worker * head.scratchBytes(bandRows: bandRows, width: y.width), kernels)
-        case .depthwise(let layer, let x, let y):
-            layer.run(tensor(x.id), height: x.height, width: x.width, rows: first..<min(first + chunk, x.height),
-                      tensor(y) + first * x.width * layer.channels, kernels)
-        case .floatLinear(let layer, let x, let rows, let y):
-            layer.run(floats(x) + first * layer.inFeatures, rows: min(chunk, rows - first), floats(y) + first * layer.outFeatures)
-        case .floatLayerNorm(let layer, let x, let rows, let y):
-            let c = layer.gamma.count
-            layer.run(floats(x) + first * c, rows: min(chunk, rows - first), floats(y) + first * c)
-        case .floatGELU(let x, let count, let y):
-            es_f32_gelu(floats(x) + first, min(chunk, count - first), floats(y) + first)
-        case .floatAdd(let a, let b, let count, let y):
-            precondition(memory.plan.offsets[a] == memory.plan.offsets[y], "a float add runs in place of a")
-            es_f32_add_inplace(floats(y) + first, floats(b) + first, min(chunk, count - first))
-        case .dequantize(let p, let x, let count, let y):
-            es_f32_dequantize_qs8(min(chunk, count - first), tensor(x) + first, Float(p.scale), p.zeroPoint, floats(y) + first)
-        case .quantize(let p, let x, let count, let y):
-            es_f32_quantize_qs8(min(chunk, count - first), floats(x) + first, 1 / p.scale, p.zeroPoint, tensor(y) + first)
-        case .floatConv(let layer, let x, let bandRows, let scratch, let y):
-            let columns = layer.columnCount(rows: bandRows, outputWidth: y.width)
-            layer.run(floats(x.id), height: x.height, width: x.width, rows: first..<min(first + bandRows, y.height),
-                      columns: floats(scratch) + worker * columns, floats(y.id) + first * y.width * y.channels)
-        case .floatDepthwise(let layer, let x, let y):
-            layer.run(floats(x.id), height: x.height, width: x.width, rows: first..<min(first + chunk, x.height),
-                      floats(y) + first * x.width * x.channels)
-        case .floatAttention(let heads, let q, let k, let v, let n, let m, let c, let scratch, let y):
-            es_f32_attention(floats(q) + first * c, floats(k), floats(v), min(chunk, n - first), m, c, heads,
-                             floats(scratch) + worker * es_f32_attention_scratch(m, c), floats(y) + first * c)
-        case .floatDecoderHead(let head, let inputs, let bandRows, let scratch, let y):
-            head.run(band: u, bandRows: bandRows, inputs, { UnsafePointer(self.floats($0)) }, y, floats(y.id),
-                     scratch: floats(scratch) + worker * bandRows * y.width * head.channels)
-        case .quantizeInput:
-            preconditionFailure("the input is written by run(image:) or run(pixels:), not split into units")
+    /// Rows `rows` of the class map at height × width from the logits of the last run.
+    fileprivate func writeClassMap(rows: Range<Int>, height h: Int, width w: Int, into labels: UnsafeMutablePointer<UInt8>) {
+        let y = logitsTensor, first = rows.lowerBound
+        if y.isFloat {
+            es_f32_bilinear_argmax(floats(y.id), y.height, y.width, y.channels, h, w, first, rows.count, labels + first * w)
+        } else {
+            kernels.classMap(y.height, y.width, y.channels, tensor(y.id), h, w, first, rows.count, labels + first * w)
         }
+    }
+
+    fileprivate func writeInput(rows: Range<Int>, rgb: UnsafePointer<UInt8>, height h: Int, width w: Int) {
+        input.write(rgb: rgb, height: h, width: w, rows: rows)
     }
 }
 
-/// What a session's workers split into units: an op of the program, the picture's resize and quantization into
+/// What a session's threads split into units: an op of the program, the picture's resize and quantization into
 /// the input, or the class map into the caller's buffer.
-private enum Work {
-    case op(Int)
-    case input(rgb: UnsafePointer<UInt8>, height: Int, width: Int)
-    case classMap(labels: UnsafeMutablePointer<UInt8>, height: Int, width: Int)
+private struct Job {
+    enum Work {
+        case op(Op)
+        case picture(rgb: UnsafePointer<UInt8>, height: Int, width: Int)
+        case classMap(labels: UnsafeMutablePointer<UInt8>, height: Int, width: Int)
+    }
+
+    let work: Work
+    let split: WorkSplit
+    unowned(unsafe) let session: Session
+
+    init(_ work: Work, _ split: WorkSplit, session: Session) {
+        (self.work, self.split, self.session) = (work, split, session)
+    }
+
+    /// Unit `unit` on thread `worker`.
+    func run(unit: Int, worker: Int) {
+        let items = split.range(of: unit)
+        switch work {
+        case .op(let op): op.run(unit: unit, items: items, worker: worker)
+        case .picture(let rgb, let h, let w): session.writeInput(rows: items, rgb: rgb, height: h, width: w)
+        case .classMap(let labels, let h, let w): session.writeClassMap(rows: items, height: h, width: w, into: labels)
+        }
+    }
 }
 
 /// An int8 feature map in a session's arena (channels last), valid until the session's next run.

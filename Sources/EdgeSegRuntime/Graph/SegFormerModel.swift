@@ -112,18 +112,18 @@ public final class SegFormerModel {
         try MemoryPlan(program: try program(height: height, width: width, workers: threads, observable: observable).program)
     }
 
-    /// The forward at one input size as ops and buffers, with the tensors a session reads and writes.
+    /// The forward at one input size as ops and buffers, with the input a session writes and the tensors it reads.
     func program(height: Int, width: Int, workers: Int, observable: Bool = false) throws(EdgeSegError)
-        -> (program: Program, input: ArenaTensor, stages: [ArenaTensor], logits: ArenaTensor) {
+        -> (program: Program, input: InputOp, stages: [ArenaTensor], logits: ArenaTensor) {
         try checkInputSize(config, height: height, width: width)
         var p = Program(workers: workers, activations: activations, keepFloat: keepFloat)
-        var x = ArenaTensor(id: 0, height: 0, width: 0, channels: 0, isFloat: false)
+        var input: InputOp!
         p.append(reading: []) { p in
-            x = p.tensor(ActivationPoint.input, height: height, width: width, channels: config.numChannels,
-                         isFloat: keepFloat.contains(ActivationPoint.input))
-            return .quantizeInput(output: x)
+            input = InputOp(p.tensor(ActivationPoint.input, height: height, width: width, channels: config.numChannels,
+                                     isFloat: keepFloat.contains(ActivationPoint.input)), parameters: inputParameters)
+            return input
         }
-        let input = x
+        var x = input.tensor
         var outputs: [ArenaTensor] = []
         for stage in stages {
             x = stage.emit(x, into: &p)

@@ -22,14 +22,14 @@ struct Int8DecoderHead {
     /// One thread's scratch: the fused band, and the band of the stage-1 projection when the head makes it.
     func scratchBytes(bandRows: Int, width: Int) -> Int { bandRows * width * channels * (firstProjection == nil ? 1 : 2) }
 
-    /// Band `band` of `bandRows` rows of the logits from the projections `inputs` (inputs[i] at x(i)), with
+    /// Band `band` of `bandRows` rows of the logits from the projections `inputs` (inputs[i] at x[i]), with
     /// `scratch` (scratchBytes).
-    func run(band: Int, bandRows: Int, _ inputs: [ArenaTensor], _ x: (Int) -> UnsafePointer<Int8>, _ logits: ArenaTensor,
+    func run(band: Int, bandRows: Int, _ inputs: [ArenaTensor], _ x: [UnsafePointer<Int8>], _ logits: ArenaTensor,
              _ y: UnsafeMutablePointer<Int8>, scratch: UnsafeMutablePointer<Int8>, _ kernels: Int8Kernels) {
         let first = band * bandRows, rows = min(bandRows, logits.height - first), w = logits.width
         let projectedBand = scratch + bandRows * w * channels
         if let firstProjection {
-            firstProjection.run(x(inputs[0].id) + first * w * firstProjection.inFeatures, rows: rows * w, projectedBand, kernels)
+            firstProjection.run(x[0] + first * w * firstProjection.inFeatures, rows: rows * w, projectedBand, kernels)
         }
         // The kernel's input descriptors on the stack: no allocation per frame.
         withUnsafeTemporaryAllocation(of: es_qs8_upsample_input.self, capacity: inputs.count) { descriptors in
@@ -37,7 +37,7 @@ struct Int8DecoderHead {
                 descriptors[i] = i == 0 && firstProjection != nil
                     ? es_qs8_upsample_input(x: projectedBand, first_row: first, h: logits.height, w: w, zero_point: zeroPoints[i],
                                             multiplier: multipliers[i])
-                    : es_qs8_upsample_input(x: x(input.id), first_row: 0, h: input.height, w: input.width,
+                    : es_qs8_upsample_input(x: x[i], first_row: 0, h: input.height, w: input.width,
                                             zero_point: zeroPoints[i], multiplier: multipliers[i])
             }
             kernels.upsampleSum(inputs.count, descriptors.baseAddress, logits.height, w, channels, first, rows,

@@ -37,37 +37,12 @@ extension ModelFileReader {
     }
 }
 
-/// The decoder's fuse and classifier in float, a band of rows at a time like `Int8DecoderHead`: the bias, plus
-/// every projection upsampled to the band, ReLU, then the classifier.
-struct FloatDecoderHead {
-    /// Output pixels per band of the float decoder head and the float convolutions (as `Int8DecoderHead`).
-    static let bandPixels = Int8DecoderHead.bandPixels
-
-    let bias: [Float]
-    let classifier: FloatLinear
-
-    var channels: Int { bias.count }
-    var classes: Int { classifier.outFeatures }
-
-    func run(band: Int, bandRows: Int, _ inputs: [ArenaTensor], _ x: (Int) -> UnsafePointer<Float>, _ logits: ArenaTensor,
-             _ y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let first = band * bandRows, rows = min(bandRows, logits.height - first), w = logits.width, d = channels
-        for p in 0..<(rows * w) {
-            for c in 0..<d { scratch[p * d + c] = bias[c] }
-        }
-        for input in inputs {
-            es_f32_upsample_add_rows(x(input.id), input.height, input.width, d, logits.height, w, first, rows, scratch)
-        }
-        for i in 0..<(rows * w * d) where scratch[i] < 0 { scratch[i] = 0 }
-        classifier.run(scratch, rows: rows * w, y + first * w * classes)
-    }
-}
-
-/// Emitting layers of either precision: the int8 op, or the float op with its boundaries.
+/// Emitting layers of either precision: the int8 op, or the float op with its boundaries (each op kind's file in
+/// Ops/ has its `Program` function on top of `emit`).
 extension Program {
     /// Appends `layer` reading `inputs` and writing activation point `name`: the int8 op and its output from
     /// `int8`, or the float op from `float` on the inputs as floats, its output quantized unless `name` is kept.
-    private mutating func emit<Integer, Float32>(
+    mutating func emit<Integer, Float32>(
         _ layer: MixedLayer<Integer, Float32>, _ inputs: [ArenaTensor], _ name: String,
         int8: (Integer, [ArenaTensor], inout Program) -> (op: Op, output: ArenaTensor),
         float: (Float32, [ArenaTensor], inout Program) -> (op: Op, output: ArenaTensor)) -> ArenaTensor {
@@ -107,7 +82,7 @@ extension Program {
         var y = x
         append(reading: [x.id]) { p in
             y = p.tensor("\(name).f32", height: x.height, width: x.width, channels: x.channels, isFloat: true)
-            return .dequantize(p.activations[name]!, input: x.id, count: x.count, output: y.id)
+            return DequantizeOp(p.activations[name]!, input: x.id, count: x.count, output: y.id)
         }
         return y
     }
@@ -117,110 +92,9 @@ extension Program {
         var q = y
         append(reading: [y.id]) { p in
             q = p.tensor(name, height: y.height, width: y.width, channels: y.channels)
-            return .quantize(p.activations[name]!, input: y.id, count: y.count, output: q.id)
+            return QuantizeOp(p.activations[name]!, input: y.id, count: y.count, output: q.id)
         }
         return q
-    }
-
-    mutating func linear(_ layer: MixedLayer<Int8Linear, FloatLinear>, _ x: ArenaTensor, _ name: String) -> ArenaTensor {
-        emit(layer, [x], name, int8: { l, x, p in
-            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: l.outFeatures)
-            return (.linear(l, input: x[0].id, rows: x[0].tokens, output: y.id), y)
-        }, float: { l, x, p in
-            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: l.outFeatures)
-            return (.floatLinear(l, input: x[0].id, rows: x[0].tokens, output: y.id), y)
-        })
-    }
-
-    mutating func conv(_ layer: MixedLayer<Int8Conv2d, FloatConv2d>, _ x: ArenaTensor, _ name: String) -> ArenaTensor {
-        emit(layer, [x], name, int8: { l, x, p in
-            let size = l.outputSize(height: x[0].height, width: x[0].width)
-            let y = p.tensor(name, height: size.height, width: size.width, channels: l.outChannels)
-            let scratch = p.scratch("\(name).scratch", bytesPerWorker: l.scratchBytes(height: x[0].height, width: x[0].width))
-            return (.conv(l, input: x[0], scratch: scratch, output: y.id), y)
-        }, float: { l, x, p in
-            let size = l.outputSize(height: x[0].height, width: x[0].width)
-            let y = p.floatOutput(name, height: size.height, width: size.width, channels: l.linear.outFeatures)
-            let bandRows = min(size.height, max(1, FloatDecoderHead.bandPixels / size.width))
-            let scratch = p.scratch("\(name).columns", bytesPerWorker: 4 * l.columnCount(rows: bandRows, outputWidth: size.width))
-            return (.floatConv(l, input: x[0], bandRows: bandRows, scratch: scratch, output: y), y)
-        })
-    }
-
-    mutating func layerNorm(_ layer: MixedLayer<Int8LayerNorm, FloatLayerNorm>, _ x: ArenaTensor, _ name: String) -> ArenaTensor {
-        emit(layer, [x], name, int8: { l, x, p in
-            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels)
-            return (.layerNorm(l, input: x[0].id, rows: x[0].tokens, output: y.id), y)
-        }, float: { l, x, p in
-            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: x[0].channels)
-            return (.floatLayerNorm(l, input: x[0].id, rows: x[0].tokens, output: y.id), y)
-        })
-    }
-
-    mutating func depthwise(_ layer: MixedLayer<Int8DepthwiseConv3x3, FloatDepthwiseConv3x3>, _ x: ArenaTensor,
-                            _ name: String) -> ArenaTensor {
-        emit(layer, [x], name, int8: { l, x, p in
-            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels)
-            return (.depthwise(l, input: x[0], output: y.id), y)
-        }, float: { l, x, p in
-            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: x[0].channels)
-            return (.floatDepthwise(l, input: x[0], output: y.id), y)
-        })
-    }
-
-    /// GELU (an int8 table, or the exact erf form in float), in place.
-    mutating func gelu(_ layer: MixedLayer<Int8Lookup, Void>, _ x: ArenaTensor, _ name: String) -> ArenaTensor {
-        emit(layer, [x], name, int8: { l, x, p in
-            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels, inPlaceOf: x[0].id)
-            return (.lookup(l, input: x[0].id, count: x[0].count, output: y.id), y)
-        }, float: { _, x, p in
-            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: x[0].channels, inPlaceOf: x[0])
-            return (.floatGELU(input: x[0].id, count: x[0].count, output: y.id), y)
-        })
-    }
-
-    /// A residual add, in place of `a`.
-    mutating func add(_ layer: MixedLayer<Int8Add, Void>, _ a: ArenaTensor, _ b: ArenaTensor, _ name: String) -> ArenaTensor {
-        emit(layer, [a, b], name, int8: { l, x, p in
-            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels, inPlaceOf: x[0].id)
-            return (.add(l, a: x[0].id, b: x[1].id, count: x[0].count, output: y.id), y)
-        }, float: { _, x, p in
-            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: x[0].channels, inPlaceOf: x[0])
-            return (.floatAdd(a: x[0].id, b: x[1].id, count: x[0].count, output: y.id), y)
-        })
-    }
-
-    /// softmax(Q·Kᵀ/√d)·V over `heads` heads.
-    mutating func attention(_ layer: MixedLayer<Int8AttentionCore, Int>, query q: ArenaTensor, key k: ArenaTensor,
-                            value v: ArenaTensor, _ name: String) -> ArenaTensor {
-        emit(layer, [q, k, v], name, int8: { core, x, p in
-            let scratch = p.scratch("\(name).scratch", bytesPerWorker: core.scratchBytes)
-            let y = p.tensor(name, height: x[0].height, width: x[0].width, channels: x[0].channels)
-            return (.attention(core, query: x[0].id, key: x[1].id, value: x[2].id, queries: x[0].tokens, keys: x[1].tokens,
-                               scratch: scratch, output: y.id), y)
-        }, float: { heads, x, p in
-            let c = x[0].channels
-            let scratch = p.scratch("\(name).scratch", bytesPerWorker: 4 * es_f32_attention_scratch(x[1].tokens, c))
-            let y = p.floatOutput(name, height: x[0].height, width: x[0].width, channels: c)
-            return (.floatAttention(heads: heads, query: x[0].id, key: x[1].id, value: x[2].id, queries: x[0].tokens,
-                                    keys: x[1].tokens, channels: c, scratch: scratch, output: y.id), y)
-        })
-    }
-
-    /// The decoder's fuse and classifier on the stage projections, in bands of `bandRows` rows; the fused band
-    /// is scratch named `fusedName`.
-    mutating func decoderHead(_ layer: MixedLayer<Int8DecoderHead, FloatDecoderHead>, _ projections: [ArenaTensor],
-                              bandRows: Int, fusedName: String, _ name: String) -> ArenaTensor {
-        let (h, w) = (projections[0].height, projections[0].width)
-        return emit(layer, projections, name, int8: { head, x, p in
-            let band = p.scratch(fusedName, bytesPerWorker: head.scratchBytes(bandRows: bandRows, width: w))
-            let y = p.tensor(name, height: h, width: w, channels: head.classes)
-            return (.decoderHead(head, inputs: x, bandRows: bandRows, scratch: band, output: y), y)
-        }, float: { head, x, p in
-            let band = p.scratch(fusedName, bytesPerWorker: 4 * bandRows * w * head.channels)
-            let y = p.floatOutput(name, height: h, width: w, channels: head.classes)
-            return (.floatDecoderHead(head, inputs: x, bandRows: bandRows, scratch: band, output: y), y)
-        })
     }
 }
 
