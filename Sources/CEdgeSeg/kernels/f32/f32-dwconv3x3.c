@@ -1,7 +1,8 @@
 #include "es_f32.h"
+#include "f32-multiversion.h"
 
 // Channels are innermost, so each tap is a contiguous c-wide multiply-add the compiler vectorises.
-void es_f32_dwconv3x3(const float *x, size_t h, size_t w, size_t c, size_t first_row, size_t rows, const float *weights,
+ES_F32_INLINE void es_f32_dwconv3x3_body(const float *x, size_t h, size_t w, size_t c, size_t first_row, size_t rows, const float *weights,
                       const float *bias, float *y) {
     for (size_t oy = first_row; oy < first_row + rows; oy++) {
         for (size_t ox = 0; ox < w; ox++) {
@@ -21,3 +22,6 @@ void es_f32_dwconv3x3(const float *x, size_t h, size_t w, size_t c, size_t first
         }
     }
 }
+
+ES_F32_MULTIVERSION(es_f32_dwconv3x3, (const float *x, size_t h, size_t w, size_t c, size_t first_row, size_t rows,
+                    const float *weights, const float *bias, float *y), (x, h, w, c, first_row, rows, weights, bias, y))

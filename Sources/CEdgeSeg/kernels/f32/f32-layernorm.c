@@ -1,10 +1,11 @@
 #include "es_f32.h"
+#include "f32-multiversion.h"
 
 #include <math.h>
 
 // Two passes in double: the mean first, then the biased variance, as PyTorch does (no E[x²]−E[x]²
 // cancellation).
-void es_f32_layernorm(const float *x, size_t rows, size_t c, const float *gamma, const float *beta, float eps, float *y) {
+ES_F32_INLINE void es_f32_layernorm_body(const float *x, size_t rows, size_t c, const float *gamma, const float *beta, float eps, float *y) {
     for (size_t r = 0; r < rows; r++) {
         const float *in = x + r * c;
         float *out = y + r * c;
@@ -18,3 +19,6 @@ void es_f32_layernorm(const float *x, size_t rows, size_t c, const float *gamma,
         for (size_t i = 0; i < c; i++) out[i] = (in[i] - m) * inv * gamma[i] + beta[i];
     }
 }
+
+ES_F32_MULTIVERSION(es_f32_layernorm, (const float *x, size_t rows, size_t c, const float *gamma, const float *beta, float eps,
+                    float *y), (x, rows, c, gamma, beta, eps, y))

@@ -1,7 +1,8 @@
 #include "es_f32.h"
+#include "f32-multiversion.h"
 #include "f32-bilinear-taps.h"
 
-void es_f32_upsample_add_rows(const float *x, size_t h, size_t w, size_t c, size_t oh, size_t ow, size_t first_row,
+ES_F32_INLINE void es_f32_upsample_add_rows_body(const float *x, size_t h, size_t w, size_t c, size_t oh, size_t ow, size_t first_row,
                               size_t rows, float *y) {
     for (size_t oy = first_row; oy < first_row + rows; oy++) {
         for (size_t ox = 0; ox < ow; ox++) {
@@ -11,3 +12,6 @@ void es_f32_upsample_add_rows(const float *x, size_t h, size_t w, size_t c, size
         }
     }
 }
+
+ES_F32_MULTIVERSION(es_f32_upsample_add_rows, (const float *x, size_t h, size_t w, size_t c, size_t oh, size_t ow,
+                    size_t first_row, size_t rows, float *y), (x, h, w, c, oh, ow, first_row, rows, y))
