@@ -70,7 +70,9 @@ for target in "${MODULES[@]}"; do
   SWIFT_OBJECTS+=("$OUT/$module.o")
 done
 
-aarch64-linux-gnu-gcc -static-pie -s -Wl,--gc-sections -o "$OUT/edgeseg-aarch64" "${SWIFT_OBJECTS[@]}" "$OUT"/c/*.o \
+# Linked with its symbols (edgeseg-aarch64.symbols, for Boards/profile-instructions.sh), shipped stripped.
+aarch64-linux-gnu-gcc -static-pie -Wl,--gc-sections -o "$OUT/edgeseg-aarch64.symbols" "${SWIFT_OBJECTS[@]}" "$OUT"/c/*.o \
   -L"$LIBDIR" -lv4l2 -lv4lconvert -lpng16 -ljpeg -lz -lm -lpthread \
   "$SWIFT_EMBEDDED_LIB/libswiftUnicodeDataTables.a" 2>"$OUT/link.log" || { cat "$OUT/link.log" >&2; fail "link failed"; }
+aarch64-linux-gnu-strip -o "$OUT/edgeseg-aarch64" "$OUT/edgeseg-aarch64.symbols" || fail "strip failed"
 echo "$OUT/edgeseg-aarch64 ($(stat -c %s "$OUT/edgeseg-aarch64") bytes)"

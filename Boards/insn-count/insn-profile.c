@@ -1,9 +1,10 @@
 // A QEMU TCG plugin that attributes the guest instructions a program executes to its functions (the symbol of each
 // translated block's first instruction, from the binary's symbol table), and counts among them the dot-product
 // (SDOT/UDOT, vector) and multiply (SMULL/UMULL/MUL/MLA/SMLAL... vector, and scalar MUL/MADD/SMULL) instructions,
-// so MAC efficiency shows per kernel. At exit it writes "insns dots muls function" lines (most instructions first)
-// and a "total" line to the plugin log (-d plugin -D FILE). Counted inline per translated block (a block does not
-// cross a function's start in compiled code); run the guest single-threaded (the counters are not atomic).
+// so MAC efficiency shows per kernel, and per guest thread (qemu-user gives each thread its own vCPU index), so the
+// balance of a thread pool's work shows too. At exit it writes "thread insns dots muls function" lines and a
+// "total" line to the plugin log (-d plugin -D FILE). Counted per translated block run (a block does not cross a
+// function's start in compiled code), each thread in its own counter.
 // Declares the plugin-API v1 calls it uses itself: Debian ships plugin-enabled qemu-user (7.2) without the header.
 #include <inttypes.h>
 #include <stdint.h>
@@ -14,9 +15,12 @@
 #include "qemu-plugin-api.h"
 
 
-// One translation of a block: how often it ran, and what one run executes.
+// Guest threads counted apart (later ones are added to the last).
+#define MAX_THREADS 16
+
+// One translation of a block: how often each thread ran it, and what one run executes.
 typedef struct block {
-    uint64_t runs;
+    uint64_t runs[MAX_THREADS];
     uint32_t insns, dots, muls;
     const char *symbol;
     struct block *next;
@@ -44,6 +48,10 @@ static int is_mul(uint32_t w) {
     return 0;
 }
 
+static void on_run(unsigned int vcpu, void *userdata) {
+    ((block *)userdata)->runs[vcpu < MAX_THREADS ? vcpu : MAX_THREADS - 1]++;
+}
+
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     (void)id;
     size_t n = qemu_plugin_tb_n_insns(tb);
@@ -61,17 +69,19 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     }
     b->next = blocks;
     blocks = b;
-    qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &b->runs, 1);
+    qemu_plugin_register_vcpu_tb_exec_cb(tb, on_run, QEMU_PLUGIN_CB_NO_REGS, b);
 }
 
 typedef struct {
     const char *symbol;
+    unsigned thread;
     uint64_t insns, dots, muls;
 } function;
 
 static int by_symbol(const void *a, const void *b) {
-    const char *x = ((const function *)a)->symbol, *y = ((const function *)b)->symbol;
-    return strcmp(x ? x : "?", y ? y : "?");
+    const function *f = a, *g = b;
+    int c = strcmp(f->symbol ? f->symbol : "?", g->symbol ? g->symbol : "?");
+    return c ? c : (int)f->thread - (int)g->thread;
 }
 
 static int by_insns(const void *a, const void *b) {
@@ -83,11 +93,13 @@ static void at_exit(qemu_plugin_id_t id, void *userdata) {
     (void)id, (void)userdata;
     size_t count = 0;
     for (block *b = blocks; b; b = b->next) count++;
-    function *f = calloc(count ? count : 1, sizeof *f);
+    function *f = calloc(count ? count * MAX_THREADS : 1, sizeof *f);
     if (!f) return;
     size_t i = 0;
-    for (block *b = blocks; b; b = b->next, i++)
-        f[i] = (function){b->symbol, b->runs * b->insns, b->runs * b->dots, b->runs * b->muls};
+    for (block *b = blocks; b; b = b->next)
+        for (unsigned t = 0; t < MAX_THREADS; t++)
+            if (b->runs[t]) f[i++] = (function){b->symbol, t, b->runs[t] * b->insns, b->runs[t] * b->dots, b->runs[t] * b->muls};
+    count = i;
     qsort(f, count, sizeof *f, by_symbol);
     size_t unique = 0;
     uint64_t total[3] = {0, 0, 0};
@@ -102,11 +114,11 @@ static void at_exit(qemu_plugin_id_t id, void *userdata) {
     qsort(f, unique, sizeof *f, by_insns);
     char line[512];
     for (i = 0; i < unique && f[i].insns > 0; i++) {
-        snprintf(line, sizeof line, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %s\n", f[i].insns, f[i].dots, f[i].muls,
-                 f[i].symbol ? f[i].symbol : "?");
+        snprintf(line, sizeof line, "%u %" PRIu64 " %" PRIu64 " %" PRIu64 " %s\n", f[i].thread, f[i].insns, f[i].dots,
+                 f[i].muls, f[i].symbol ? f[i].symbol : "?");
         qemu_plugin_outs(line);
     }
-    snprintf(line, sizeof line, "%" PRIu64 " %" PRIu64 " %" PRIu64 " total\n", total[0], total[1], total[2]);
+    snprintf(line, sizeof line, "- %" PRIu64 " %" PRIu64 " %" PRIu64 " total\n", total[0], total[1], total[2]);
     qemu_plugin_outs(line);
 }
 
