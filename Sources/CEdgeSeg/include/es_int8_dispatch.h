@@ -239,6 +239,8 @@ void es_qs32_attention_normalize_rndnu_neon(size_t rows, size_t d, const int32_t
                                             const uint32_t *sums, es_requant rq, es_qs8_out out, int8_t *y,
                                             size_t y_stride);
 void es_qs8_lut_neon(size_t n, const int8_t *x, const int8_t table[256], int8_t *y);
+void es_qs8_ibilinear_argmax_neon(size_t in_h, size_t in_w, size_t c, const int8_t *x, size_t out_h, size_t out_w,
+                                  size_t first_row, size_t rows, uint8_t *labels);
 void es_qs32_softmax_online_rndnu_neon(size_t rows, size_t n, const int32_t *s, size_t s_stride, es_requant rq,
                                        int first, int32_t *row_max, uint32_t *sums, int32_t *o, size_t o_stride,
                                        size_t d, uint8_t *w, size_t w_stride);
