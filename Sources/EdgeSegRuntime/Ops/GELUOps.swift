@@ -1,44 +1,23 @@
 import CEdgeSeg
 
 /// GELU in place: an int8 → int8 table, or the exact erf form in float; split by elements.
-final class Int8LookupOp: Op {
+final class Int8LookupOp: RowwiseOp<Int8, Int8> {
     let layer: Int8Lookup
-    let input: Int
-    let count: Int
-    private var x: UnsafePointer<Int8>!
-    private var y: UnsafeMutablePointer<Int8>!
-    private var kernels: Int8Kernels!
 
     init(_ layer: Int8Lookup, input: Int, count: Int, output: Int) {
-        (self.layer, self.input, self.count) = (layer, input, count)
-        super.init(group: .elementwise, output: output)
+        self.layer = layer
+        super.init(group: .elementwise, input: input, rows: count, minimumChunk: 4096, output: output)
     }
-
-    override func bind(_ arena: BoundArena) {
-        (x, y, kernels) = (UnsafePointer(arena.int8(input)), arena.int8(output), arena.kernels)
-    }
-
-    override func split(threads: Int) -> WorkSplit { .spread(count, threads: threads, minimumChunk: 4096) }
 
     override func run(unit: Int, items: Range<Int>, worker: Int) {
         layer.run(x + items.lowerBound, count: items.count, y + items.lowerBound, kernels)
     }
 }
 
-final class FloatGELUOp: Op {
-    let input: Int
-    let count: Int
-    private var x: UnsafePointer<Float>!
-    private var y: UnsafeMutablePointer<Float>!
-
+final class FloatGELUOp: RowwiseOp<Float, Float> {
     init(input: Int, count: Int, output: Int) {
-        (self.input, self.count) = (input, count)
-        super.init(group: .elementwise, output: output)
+        super.init(group: .elementwise, input: input, rows: count, minimumChunk: 4096, output: output)
     }
-
-    override func bind(_ arena: BoundArena) { (x, y) = (UnsafePointer(arena.float(input)), arena.float(output)) }
-
-    override func split(threads: Int) -> WorkSplit { .spread(count, threads: threads, minimumChunk: 4096) }
 
     override func run(unit: Int, items: Range<Int>, worker: Int) {
         es_f32_gelu(x + items.lowerBound, items.count, y + items.lowerBound)

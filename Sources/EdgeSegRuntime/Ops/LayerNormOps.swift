@@ -1,22 +1,11 @@
 /// LayerNorm over rows of tokens, int8 or float, split by rows.
-final class Int8LayerNormOp: Op {
+final class Int8LayerNormOp: RowwiseOp<Int8, Int8> {
     let layer: Int8LayerNorm
-    let input: Int
-    let rows: Int
-    private var x: UnsafePointer<Int8>!
-    private var y: UnsafeMutablePointer<Int8>!
-    private var kernels: Int8Kernels!
 
     init(_ layer: Int8LayerNorm, input: Int, rows: Int, output: Int) {
-        (self.layer, self.input, self.rows) = (layer, input, rows)
-        super.init(group: .layerNorm, output: output)
+        self.layer = layer
+        super.init(group: .layerNorm, input: input, rows: rows, minimumChunk: 16, output: output)
     }
-
-    override func bind(_ arena: BoundArena) {
-        (x, y, kernels) = (UnsafePointer(arena.int8(input)), arena.int8(output), arena.kernels)
-    }
-
-    override func split(threads: Int) -> WorkSplit { .spread(rows, threads: threads, minimumChunk: 16) }
 
     override func run(unit: Int, items: Range<Int>, worker: Int) {
         let c = layer.channels
@@ -24,21 +13,13 @@ final class Int8LayerNormOp: Op {
     }
 }
 
-final class FloatLayerNormOp: Op {
+final class FloatLayerNormOp: RowwiseOp<Float, Float> {
     let layer: FloatLayerNorm
-    let input: Int
-    let rows: Int
-    private var x: UnsafePointer<Float>!
-    private var y: UnsafeMutablePointer<Float>!
 
     init(_ layer: FloatLayerNorm, input: Int, rows: Int, output: Int) {
-        (self.layer, self.input, self.rows) = (layer, input, rows)
-        super.init(group: .layerNorm, output: output)
+        self.layer = layer
+        super.init(group: .layerNorm, input: input, rows: rows, minimumChunk: 16, output: output)
     }
-
-    override func bind(_ arena: BoundArena) { (x, y) = (UnsafePointer(arena.float(input)), arena.float(output)) }
-
-    override func split(threads: Int) -> WorkSplit { .spread(rows, threads: threads, minimumChunk: 16) }
 
     override func run(unit: Int, items: Range<Int>, worker: Int) {
         let c = layer.gamma.count

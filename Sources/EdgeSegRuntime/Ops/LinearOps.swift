@@ -1,43 +1,24 @@
 /// Linear layers over rows of tokens (and 1×1 convolutions), int8 or float, split by rows.
-final class Int8LinearOp: Op {
+final class Int8LinearOp: RowwiseOp<Int8, Int8> {
     let layer: Int8Linear
-    let input: Int
-    let rows: Int
-    private var x: UnsafePointer<Int8>!
-    private var y: UnsafeMutablePointer<Int8>!
-    private var kernels: Int8Kernels!
 
     init(_ layer: Int8Linear, input: Int, rows: Int, output: Int) {
-        (self.layer, self.input, self.rows) = (layer, input, rows)
-        super.init(group: .linear, output: output)
+        self.layer = layer
+        super.init(group: .linear, input: input, rows: rows, minimumChunk: 16, output: output)
     }
-
-    override func bind(_ arena: BoundArena) {
-        (x, y, kernels) = (UnsafePointer(arena.int8(input)), arena.int8(output), arena.kernels)
-    }
-
-    override func split(threads: Int) -> WorkSplit { .spread(rows, threads: threads, minimumChunk: 16) }
 
     override func run(unit: Int, items: Range<Int>, worker: Int) {
         layer.run(x + items.lowerBound * layer.inFeatures, rows: items.count, y + items.lowerBound * layer.outFeatures, kernels)
     }
 }
 
-final class FloatLinearOp: Op {
+final class FloatLinearOp: RowwiseOp<Float, Float> {
     let layer: FloatLinear
-    let input: Int
-    let rows: Int
-    private var x: UnsafePointer<Float>!
-    private var y: UnsafeMutablePointer<Float>!
 
     init(_ layer: FloatLinear, input: Int, rows: Int, output: Int) {
-        (self.layer, self.input, self.rows) = (layer, input, rows)
-        super.init(group: .linear, output: output)
+        self.layer = layer
+        super.init(group: .linear, input: input, rows: rows, minimumChunk: 16, output: output)
     }
-
-    override func bind(_ arena: BoundArena) { (x, y) = (UnsafePointer(arena.float(input)), arena.float(output)) }
-
-    override func split(threads: Int) -> WorkSplit { .spread(rows, threads: threads, minimumChunk: 16) }
 
     override func run(unit: Int, items: Range<Int>, worker: Int) {
         layer.run(x + items.lowerBound * layer.inFeatures, rows: items.count, y + items.lowerBound * layer.outFeatures)

@@ -31,6 +31,30 @@ class Op {
     var observedScratch: (buffer: Int, count: Int)? { nil }
 }
 
+/// An op that maps rows of one buffer to rows of another (linear layers, LayerNorm, and the element-wise ops, whose
+/// rows are single elements), split into chunks of at least `minimumChunk` rows: the buffers and the split such ops
+/// share, so a subclass only says how a chunk runs.
+class RowwiseOp<Input, Output>: Op {
+    let input: Int
+    let rows: Int
+    private let minimumChunk: Int
+    private(set) var x: UnsafePointer<Input>!
+    private(set) var y: UnsafeMutablePointer<Output>!
+    private(set) var kernels: Int8Kernels!
+
+    init(group: OpGroup, input: Int, rows: Int, minimumChunk: Int, output: Int) {
+        (self.input, self.rows, self.minimumChunk) = (input, rows, minimumChunk)
+        super.init(group: group, output: output)
+    }
+
+    override func bind(_ arena: BoundArena) {
+        (x, y, kernels) = (UnsafePointer(arena.address(input, as: Input.self)), arena.address(output, as: Output.self),
+                           arena.kernels)
+    }
+
+    override func split(threads: Int) -> WorkSplit { .spread(rows, threads: threads, minimumChunk: minimumChunk) }
+}
+
 /// How an op's items (rows, elements, tiles, bands) are cut into units of `chunk` items for the thread pool.
 struct WorkSplit {
     let items: Int
@@ -56,9 +80,13 @@ struct BoundArena {
     /// The kernels chosen for this CPU: the table that packed the model's weights.
     let kernels: Int8Kernels
 
-    func int8(_ id: Int) -> UnsafeMutablePointer<Int8> { (base + offsets[id]).assumingMemoryBound(to: Int8.self) }
+    func address<Element>(_ id: Int, as: Element.Type) -> UnsafeMutablePointer<Element> {
+        (base + offsets[id]).assumingMemoryBound(to: Element.self)
+    }
 
-    func float(_ id: Int) -> UnsafeMutablePointer<Float> { (base + offsets[id]).assumingMemoryBound(to: Float.self) }
+    func int8(_ id: Int) -> UnsafeMutablePointer<Int8> { address(id, as: Int8.self) }
+
+    func float(_ id: Int) -> UnsafeMutablePointer<Float> { address(id, as: Float.self) }
 }
 
 /// The op groups `edgeseg bench` reports; `input` is the picture's resize and quantization, `classMap` the
