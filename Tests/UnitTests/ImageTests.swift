@@ -73,18 +73,25 @@ import Testing
         #expect(error?.message.contains("JPEG") == true && error?.message.contains(path) == true)
     }
 
-    /// A camera's MJPEG frame is a JPEG file's bytes: the frame conversion gives the pixels loadImage decodes from
-    /// the file (the camera VM cannot run MJPEG: vivid does not offer it).
-    @Test func mjpegFrameConvertsToTheJPEGFilesPixels() throws {
+    /// A camera's MJPEG frame is a JPEG file's bytes: decoded in memory it gives the pixels loadImage decodes from
+    /// the file (the camera VM cannot run MJPEG: vivid does not offer it); half a JPEG is refused, naming the frame.
+    @Test func mjpegFrameDecodesToTheJPEGFilesPixels() throws {
         let file = try Self.bytes("jpeg-baseline.jpg")
         let image = try loadImage(path: Self.fixture("jpeg-baseline.jpg"))
-        var rgb = [UInt8](repeating: 0, count: image.width * image.height * 3)
-        var message = [CChar](repeating: 0, count: 256)
-        let status = es_frame_to_rgb(ES_FOURCC_MJPEG, file, file.count, UInt32(image.width), UInt32(image.height), 0, 0, &rgb, &message)
-        #expect(status == 0, "\(String(cString: message))")
-        #expect(rgb == image.pixels)
-        let cut = es_frame_to_rgb(ES_FOURCC_MJPEG, file, file.count / 2, UInt32(image.width), UInt32(image.height), 0, 0, &rgb, &message)
-        #expect(cut == -1, "half a JPEG is refused")
+        #expect(try file.withUnsafeBytes { try decodeJPEG($0, toward: nil, source: "frame 1") } == image)
+        let error = expectError { _ = try file.withUnsafeBytes { try decodeJPEG(UnsafeRawBufferPointer(rebasing: $0[..<(file.count / 2)]), toward: nil, source: "frame 2") } }
+        #expect(error?.message.hasPrefix("frame 2: cannot decode JPEG") == true, "\(String(describing: error))")
+    }
+
+    /// Toward a model size, libjpeg's DCT scaling decodes the smallest n/8 that still covers it (16x16: 1/8 → 2x2
+    /// covers 2x2; 5x3 needs 3/8 → 6x6); the full-size decode is kept when nothing smaller covers the size.
+    @Test(arguments: [((2, 2), (2, 2)), ((5, 3), (6, 6)), ((16, 16), (16, 16)), ((40, 8), (16, 16))])
+    func jpegDecodesTowardTheModelSize(toward: (Int, Int), decoded: (Int, Int)) throws {
+        let file = try Self.bytes("jpeg-baseline.jpg")
+        let image = try file.withUnsafeBytes {
+            try decodeJPEG($0, toward: ImageSize(width: toward.0, height: toward.1), source: "frame")
+        }
+        #expect(image.width == decoded.0 && image.height == decoded.1)
     }
 
     /// JPEG is lossy: decoded pixels must be close to the source, not equal (quality 95; the 4:2:0 chroma
