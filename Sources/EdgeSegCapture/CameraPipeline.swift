@@ -85,12 +85,15 @@ final class CameraPipeline: @unchecked Sendable {
     }
 
     /// Counts a frame as captured and hands it to the model once the one before it was taken, so none is
-    /// dropped (recordings: a folder, a file of frames). False if the run is stopping instead.
+    /// dropped (recordings: a folder, a file of frames); stamped then, as a recording has no capture time of
+    /// its own. False if the run is stopping instead.
     func offerWithoutDropping(_ frame: CapturedFrame) -> Bool {
         while !slot.waitUntilEmpty(timeoutMs: 200) && !shouldStop { reportIfDue() }
         guard !shouldStop else { return false }
         stats.recordCaptured()
-        offer(frame)
+        var stamped = frame
+        stamped.capturedAt = monotonicNanoseconds()
+        offer(stamped)
         return true
     }
 

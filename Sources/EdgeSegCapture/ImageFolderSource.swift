@@ -31,8 +31,8 @@ struct ImageFolderSource {
                 status = CameraExitStatus.failed
                 break
             }
-            let frame = CapturedFrame(image: image, number: index + 1, name: stem(name), capturedAt: monotonicNanoseconds())
-            guard pipeline.offerWithoutDropping(frame) else { break }
+            guard pipeline.offerWithoutDropping(CapturedFrame(image: image, number: index + 1, name: stem(name), capturedAt: 0))
+            else { break }
             pipeline.reportIfDue()
         }
         if options.http != nil && status == CameraExitStatus.done && !shouldStop {

@@ -2,7 +2,7 @@ import EdgeSegRuntime
 
 /// The page `/` serves: the newest overlay (or, switched, the plain camera picture), swapped in when the next
 /// one has loaded (no flicker); beside it the legend, each class's colour and name with its share of the newest
-/// frame (`/frame.json`); under it the stats. Refreshed twice a second.
+/// frame (`/frame.json`); under it the stats. Refreshed twice a second. `/#plain` opens with the plain picture.
 func viewerPage(title: String, classNames: [String], palette: Palette) -> String {
     var legend = ""
     for (index, name) in classNames.enumerated() {
@@ -56,7 +56,8 @@ func viewerPage(title: String, classNames: [String], palette: Palette) -> String
           `error buffers ${s.error_buffers}`;
       }).catch(() => { stats.textContent = 'camera stopped'; });
     }
-    plain.onchange = refresh;
+    plain.checked = location.hash === '#plain';   // the switch is kept in the address: a view can be bookmarked
+    plain.onchange = () => { history.replaceState(null, '', plain.checked ? '#plain' : '#'); refresh(); };
     setInterval(refresh, 500);
     refresh();
     </script>
