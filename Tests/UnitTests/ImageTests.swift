@@ -94,6 +94,39 @@ import Testing
         #expect(image.width == decoded.0 && image.height == decoded.1)
     }
 
+    /// I420, NV12 and YUYV are the same samples in three layouts: the same Y, U and V (chroma shared by 2x2 pixels)
+    /// give the same RGB in each; with U = V = 128 the pixels are gray at BT.601's limited-range levels (16 black,
+    /// 235 white).
+    @Test func yuvLayoutsOfTheSameSamplesConvertAlike() throws {
+        let (w, h) = (6, 4)
+        var seed: UInt32 = 7
+        func next() -> UInt8 { seed = seed &* 1_664_525 &+ 1_013_904_223; return UInt8(truncatingIfNeeded: seed >> 24) }
+        let y = (0..<(w * h)).map { _ in next() }, u = (0..<(w * h / 4)).map { _ in next() }, v = (0..<(w * h / 4)).map { _ in next() }
+        let i420 = y + u + v
+        let nv12 = y + zip(u, v).flatMap { [$0, $1] }
+        var yuyv: [UInt8] = []
+        for row in 0..<h { for x in stride(from: 0, to: w, by: 2) {
+            let c = (row / 2) * (w / 2) + x / 2
+            yuyv += [y[row * w + x], u[c], y[row * w + x + 1], v[c]]
+        } }
+        func rgb(_ fourcc: UInt32, _ frame: [UInt8]) -> [UInt8] {
+            var out = [UInt8](repeating: 0, count: w * h * 3)
+            var message = [CChar](repeating: 0, count: 256)
+            #expect(es_frame_to_rgb(fourcc, frame, frame.count, UInt32(w), UInt32(h), 0, 0, &out, &message) == 0)
+            #expect(frame.count == es_frame_size(fourcc, UInt32(w), UInt32(h)))
+            return out
+        }
+        let reference = rgb(ES_FOURCC_I420, i420)
+        #expect(rgb(ES_FOURCC_NV12, nv12) == reference)
+        #expect(rgb(ES_FOURCC_YUYV, yuyv) == reference)
+        let gray = rgb(ES_FOURCC_I420, [16, 235, 16, 235] + [UInt8](repeating: 16, count: 20) + [UInt8](repeating: 128, count: 12))
+        #expect(Array(gray[0..<12]) == [0, 0, 0, 255, 255, 255, 0, 0, 0, 255, 255, 255])
+        var message = [CChar](repeating: 0, count: 256)
+        var out = [UInt8](repeating: 0, count: w * h * 3)
+        #expect(es_frame_to_rgb(ES_FOURCC_I420, i420, i420.count - 1, UInt32(w), UInt32(h), 0, 0, &out, &message) == -1)
+        #expect(message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }.contains("I420 frame has 35 bytes, its size needs 36"))
+    }
+
     /// JPEG is lossy: decoded pixels must be close to the source, not equal (quality 95; the 4:2:0 chroma
     /// subsampling costs a few levels on this fixture's strong colour gradients).
     @Test(arguments: ["baseline", "progressive"])
