@@ -128,11 +128,12 @@ public struct CameraOptions: Equatable, Sendable {
           --format F          auto (RGB24 through libv4l2's conversion), yuyv, mjpeg, nv12, i420, rgb24, bgr24;
                               with --source - or a FIFO/file it is required: the frames' layout (mjpeg:
                               concatenated JPEG files, decoded toward --model-size by libjpeg's DCT scaling)
-          --frames N          stop after N frames (camera) or images (--source)
+          --frames N          stop after N frames (camera, pipe, file) or images (--source DIR)
           --save-dir DIR      write NAME.overlay.png and NAME.mask.png (palette PNG of class indices),
                               atomically; NAME is frame-NNNNNN, or the image's name with --source
           --save-every N      save a frame when N frames came since the last one saved (default 1)
-          --http [ADDR]:PORT  serve / (live overlay page), /frame.png and /stats.json; port 0: any free port
+          --http [ADDR]:PORT  serve / (live page: overlay or camera picture, legend with each class's share),
+                              /frame.png, /picture.png, /frame.json and /stats.json; port 0: any free port
           --threads N         threads for the inference (default 1, or the board's)
           --board NAME        a board profile's camera, model-size and threads defaults (explicit options win)
           --reconnect         when the camera vanishes (unplugged, ENODEV), wait for it instead of exiting
