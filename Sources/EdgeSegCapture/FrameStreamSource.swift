@@ -32,6 +32,8 @@ struct FrameStreamSource {
         var errNo: Int32 = 0
         let fd = es_input_open(path, &regularFile, &errNo)
         guard fd >= 0 else {
+            // opening a FIFO waits for its writer: Ctrl-C meanwhile is a stop, not a failure
+            if es_stop_signal_received() != 0 { return CameraExitStatus.done }
             complain("edgeseg camera: error: --source \(path): cannot open: \(String(cString: es_strerror(errNo)))")
             return CameraExitStatus.failed
         }
