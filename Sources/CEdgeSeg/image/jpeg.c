@@ -99,21 +99,26 @@ int es_jpeg_decode_rgb_scaled(const uint8_t *data, size_t size, unsigned min_wid
 // Marker codes (the byte after 0xFF).
 enum { SOI = 0xD8, EOI = 0xD9, SOS = 0xDA, RST0 = 0xD0, RST7 = 0xD7, TEM = 0x01 };
 
+// Where the next frame may start (FF D8 FF) after the first byte, as a (negative) count of bytes to skip; with
+// none in sight, all but the last two bytes (they may begin one), or 0 (read more).
+static long skip_to_next_start(const uint8_t *data, size_t size) {
+    for (size_t i = 1; i + 2 < size; i++) {
+        if (data[i] == 0xFF && data[i + 1] == SOI && data[i + 2] == 0xFF) return -(long)i;
+    }
+    return size > 2 ? -(long)(size - 2) : 0;
+}
+
 // Walks marker segments (their lengths) and entropy-coded data (0xFF 0x00 is a stuffed byte, RSTn are
-// inside the scan), so an EOI inside an EXIF thumbnail or a length field cannot end the frame early.
+// inside the scan), so an EOI inside an EXIF thumbnail or a length field cannot end the frame early. A frame
+// found broken is skipped up to the next SOI after its first byte, wherever the walk got to: a frame cut inside
+// its headers must not take the next frame with it.
 long es_jpeg_frame_length(const uint8_t *data, size_t size) {
     if (size < 2) return 0;
-    if (data[0] != 0xFF || data[1] != SOI) {
-        // not a frame start: everything before the next SOI is garbage
-        for (size_t i = 1; i + 1 < size; i++) {
-            if (data[i] == 0xFF && data[i + 1] == SOI) return -(long)i;
-        }
-        return -(long)(data[size - 1] == 0xFF ? size - 1 : size); // a last 0xFF may begin the next SOI
-    }
+    if (data[0] != 0xFF || data[1] != SOI) return skip_to_next_start(data, size);
     size_t i = 2;
     for (;;) {
         if (i + 2 > size) return 0;
-        if (data[i] != 0xFF) return -(long)i; // a marker was due here
+        if (data[i] != 0xFF) return skip_to_next_start(data, size); // a marker was due here
         uint8_t marker = data[i + 1];
         if (marker == 0xFF) { i++; continue; } // fill byte
         if (marker == EOI) return (long)(i + 2);
@@ -121,7 +126,7 @@ long es_jpeg_frame_length(const uint8_t *data, size_t size) {
         if ((marker >= RST0 && marker <= RST7) || marker == TEM) { i += 2; continue; }
         if (i + 4 > size) return 0;
         size_t length = ((size_t)data[i + 2] << 8) | data[i + 3];
-        if (length < 2) return -(long)i;
+        if (length < 2) return skip_to_next_start(data, size);
         i += 2 + length;
         if (marker != SOS) continue;
         // entropy-coded data up to the next marker that is not a stuffed byte or a restart marker
