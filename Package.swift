@@ -4,6 +4,7 @@
 //   EdgeSegRuntime (ships to the Pi: no Foundation; builds with Embedded Swift)
 //   EdgeSegCapture (ships to the Pi: the camera loop, V4L2 capture, live view; no Foundation)
 //   EdgeSegCommands (ships to the Pi: segment, info, bench, camera; the host CLI runs segment and camera from it)
+//   EdgeSegLibrary (ships to the Pi: the C API, edgeseg.h, over the runtime's Segmenter; libedgeseg)
 //   EdgeSegImport (host: Hugging Face checkpoints, hub download)
 //   EdgeSegQuantize (host: calibration, float -> int8 quantizer), EdgeSegEval (host: metrics, data sets)
 //   edgeseg (host CLI)
@@ -20,6 +21,9 @@ let package = Package(
         .executable(name: "edgeseg", targets: ["edgeseg"]),
         .library(name: "EdgeSegRuntime", targets: ["EdgeSegRuntime"]),
         .library(name: "EdgeSegImport", targets: ["EdgeSegImport"]),
+        // The C API (Sources/EdgeSegLibrary/edgeseg.h) for C, C++ and Python programs: libedgeseg.a and libedgeseg.so.
+        .library(name: "edgeseg-static", type: .static, targets: ["EdgeSegLibrary"]),
+        .library(name: "edgeseg-shared", type: .dynamic, targets: ["EdgeSegLibrary"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +40,7 @@ let package = Package(
         .target(name: "EdgeSegQuantize", dependencies: ["EdgeSegRuntime", "EdgeSegImport"]),
         .target(name: "EdgeSegEval", dependencies: ["EdgeSegRuntime"]),
         .target(name: "EdgeSegCapture", dependencies: ["EdgeSegRuntime"]),
+        .target(name: "EdgeSegLibrary", dependencies: ["EdgeSegRuntime", "CEdgeSeg"], exclude: ["edgeseg.h"]),
         // The Foundation-free commands: the Pi binary's, and `segment` and `camera` of the host CLI too.
         .target(name: "EdgeSegCommands", dependencies: ["EdgeSegRuntime", "EdgeSegCapture", "CEdgeSeg"]),
         .executableTarget(

@@ -1,11 +1,14 @@
 #!/bin/bash
 # Cross-compiles the device binary for 64-bit Raspberry Pi OS (bookworm, aarch64) on an x86 host: one static
-# executable, edgeseg-aarch64, with nothing to install on the Pi.
+# executable, edgeseg-aarch64, with nothing to install on the Pi; and the C API for programs of your own:
+# libedgeseg.a + edgeseg.h (link: cc app.c -I OUT OUT/libedgeseg.a -lpng16 -ljpeg -lz -lm -lpthread; a PIE, the
+# default of Debian's gcc: -static needs -static-pie, as below).
 #
 #   Boards/build-pi.sh [--out DIR]        (or OUT=DIR; default .build-pi/ in the project)
 #
 # Swift: Embedded Swift (no Foundation, no Swift runtime libraries to ship), one module at a time with
-# -emit-module so each imports the ones before it: EdgeSegRuntime, EdgeSegCapture, EdgeSegCommands, edgeseg-device.
+# -emit-module so each imports the ones before it: EdgeSegRuntime, EdgeSegCapture, EdgeSegCommands, edgeseg-device;
+# then EdgeSegLibrary (the C API) over EdgeSegRuntime.
 # C: every CEdgeSeg source with aarch64-linux-gnu-gcc and the package's kernel flags (kernels that need the
 # dot-product extension enable it per function, so the binary still runs on a Pi 4; the dispatch picks them
 # at run time). Link: -static-pie (a plain -static link of Embedded Swift objects fails on a copy relocation
@@ -21,7 +24,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --out) OUT=${2:?--out needs a folder}; shift 2 ;;
     --out=*) OUT=${1#--out=}; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "build-pi.sh: unknown argument $1 (takes --out DIR)" >&2; exit 2 ;;
   esac
 done
@@ -59,15 +62,19 @@ find Sources/CEdgeSeg -name '*.c' | sort | xargs -P "${JOBS:-2}" -I{} sh -c '
 
 # Swift modules in dependency order; the target directory name is the SwiftPM target, '-' becomes '_'.
 MODULES=(EdgeSegRuntime EdgeSegCapture EdgeSegCommands edgeseg-device)
-SWIFT_OBJECTS=()
-for target in "${MODULES[@]}"; do
-  module=${target//-/_}
+compile_module() {
+  local target=$1 module=${1//-/_}
+  local sources
   sources=$(find "Sources/$target" -name '*.swift' | sort)
   swiftc -target aarch64-none-none-elf -enable-experimental-feature Embedded -wmo -parse-as-library -O \
     -module-name "$module" -emit-module -emit-module-path "$OUT/modules/$module.swiftmodule" -I "$OUT/modules" \
     -Xcc -I"$CROSS_INCLUDE" -Xcc -I"$SYSROOT/usr/include" -I Sources/CEdgeSeg/include \
     -Xfrontend -function-sections -c $sources -o "$OUT/$module.o" || fail "Embedded Swift compile of $target failed"
-  SWIFT_OBJECTS+=("$OUT/$module.o")
+}
+SWIFT_OBJECTS=()
+for target in "${MODULES[@]}"; do
+  compile_module "$target"
+  SWIFT_OBJECTS+=("$OUT/${target//-/_}.o")
 done
 
 # Linked with its symbols (edgeseg-aarch64.symbols, for Boards/profile-instructions.sh), shipped stripped.
@@ -76,3 +83,13 @@ aarch64-linux-gnu-gcc -static-pie -Wl,--gc-sections -o "$OUT/edgeseg-aarch64.sym
   "$SWIFT_EMBEDDED_LIB/libswiftUnicodeDataTables.a" 2>"$OUT/link.log" || { cat "$OUT/link.log" >&2; fail "link failed"; }
 aarch64-linux-gnu-strip -o "$OUT/edgeseg-aarch64" "$OUT/edgeseg-aarch64.symbols" || fail "strip failed"
 echo "$OUT/edgeseg-aarch64 ($(stat -c %s "$OUT/edgeseg-aarch64") bytes)"
+
+# The C API: one archive with the runtime, the C layer and the Embedded Swift Unicode tables it may use.
+compile_module EdgeSegLibrary
+rm -f "$OUT/libedgeseg.a"
+{ echo "create $OUT/libedgeseg.a"
+  for obj in "$OUT/EdgeSegRuntime.o" "$OUT/EdgeSegLibrary.o" "$OUT"/c/*.o; do echo "addmod $obj"; done
+  echo "addlib $SWIFT_EMBEDDED_LIB/libswiftUnicodeDataTables.a"
+  echo "save"; echo "end"; } | aarch64-linux-gnu-ar -M || fail "cannot make libedgeseg.a"
+cp Sources/EdgeSegLibrary/edgeseg.h "$OUT/edgeseg.h"
+echo "$OUT/libedgeseg.a ($(stat -c %s "$OUT/libedgeseg.a") bytes) + $OUT/edgeseg.h"

@@ -39,7 +39,7 @@ struct CameraCapture {
             camera = try V4L2Camera(options)
         } catch {
             guard case .gone = error, options.reconnect else { return give(up: error) }
-            say("\(error.message): waiting for the camera (--reconnect; Ctrl-C stops)")
+            pipeline.note("\(error.message): waiting for the camera (--reconnect; Ctrl-C stops)")
             guard let found = waitForCamera() else { return CameraExitStatus.done }
             camera = found
         }
@@ -63,7 +63,7 @@ struct CameraCapture {
                 switch try camera.next(timeoutMs: 200) {
                 case .nothing:
                     if monotonicNanoseconds() - lastFrameAt > Self.stallNanoseconds {
-                        say("\(camera.device): no frame for 10 s: restarting the stream")
+                        pipeline.note("\(camera.device): no frame for 10 s: restarting the stream")
                         stats.recordRestart()
                         try camera.restartStreaming()
                         lastFrameAt = monotonicNanoseconds()
@@ -79,7 +79,7 @@ struct CameraCapture {
                     complain("edgeseg camera: error: \(message); the stream failed \(failuresInARow) times in a row, giving up")
                     return CameraExitStatus.failed
                 }
-                say("\(message): restarting the stream")
+                pipeline.note("\(message): restarting the stream")
                 stats.recordRestart()
                 lastSequence = nil
                 do throws(V4L2Camera.Failure) {
@@ -96,7 +96,7 @@ struct CameraCapture {
                     complain("edgeseg camera: error: \(message): the camera is gone (unplugged?); exit status 3 (--reconnect waits for it instead)")
                     return CameraExitStatus.cameraGone
                 }
-                say("\(message): the camera is gone; waiting for it to come back (--reconnect; Ctrl-C stops)")
+                pipeline.note("\(message): the camera is gone; waiting for it to come back (--reconnect; Ctrl-C stops)")
                 guard let found = waitForCamera() else { return CameraExitStatus.done }
                 camera = found
                 lastSequence = nil
@@ -108,7 +108,7 @@ struct CameraCapture {
             }
         }
         let signal = es_stop_signal_received()
-        if signal != 0 { say("stopping (signal \(signal))") }
+        if signal != 0 { pipeline.note("stopping (signal \(signal))") }
         return CameraExitStatus.done
     }
 
@@ -124,7 +124,7 @@ struct CameraCapture {
             stats.recordErrorBuffer()
         } else {
             do throws(EdgeSegError) {
-                image = try camera.image(of: frame, swapRedBlue: swapRedBlue)
+                image = try camera.image(of: frame, swapRedBlue: swapRedBlue, toward: options.modelSize)
             } catch {
                 // a short or undecodable frame (a corrupt MJPEG, say) is skipped like a flagged one
                 complain("edgeseg camera: \(error.message): skipped")
@@ -140,13 +140,13 @@ struct CameraCapture {
     }
 
     private mutating func describe(_ camera: V4L2Camera) {
-        say("camera: \(camera.description)")
+        pipeline.note("camera: \(camera.description)")
         switch options.swapRedBlue {
         case .on: swapRedBlue = true
         case .off: swapRedBlue = false
         case .auto:
             swapRedBlue = camera.driverName == "libcamera" && camera.info.fourcc == ES_FOURCC_RGB24
-            if swapRedBlue { say("camera: libcamera's RGB24 arrives in BGR order: swapping R and B (--no-swap-rb keeps it)") }
+            if swapRedBlue { pipeline.note("camera: libcamera's RGB24 arrives in BGR order: swapping R and B (--no-swap-rb keeps it)") }
         }
     }
 

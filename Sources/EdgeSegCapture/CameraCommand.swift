@@ -2,7 +2,7 @@ import CEdgeSeg
 import EdgeSegRuntime
 
 /// `camera ARGUMENTS...` for both front ends (the host CLI and the device binary): parses the options,
-/// runs the camera (or `--source` folder) until done or stopped, and returns the exit status
+/// runs the camera (or the `--source` folder, pipe or file) until done or stopped, and returns the exit status
 /// (`CameraExitStatus`). Messages go to stdout (progress, stats) and stderr (errors). `open` reads `--model`
 /// as the front end does.
 public func runCameraCommand(_ arguments: [String], open: (String) throws(EdgeSegError) -> SegFormerModel) -> Int32 {
@@ -27,8 +27,10 @@ public func runCameraCommand(_ arguments: [String], open: (String) throws(EdgeSe
         return CameraExitStatus.failed
     }
     var status: Int32
-    if let folder = options.source {
-        status = ImageFolderSource(pipeline: pipeline, folder: folder).run()
+    if let source = options.source, source != "-", pathKind(source) == .directory {
+        status = ImageFolderSource(pipeline: pipeline, folder: source).run()
+    } else if let source = options.source {
+        status = FrameStreamSource(pipeline: pipeline, path: source).run()
     } else {
         var capture = CameraCapture(pipeline)
         status = capture.run()

@@ -39,8 +39,11 @@ public struct CameraOptions: Equatable, Sendable {
     public var board: String?
     /// On a vanished camera (ENODEV), wait for it to come back instead of exiting with status 3.
     public var reconnect = false
-    /// Play the PNG/JPEG files of this folder (sorted by name) instead of a camera, every one of them.
+    /// Instead of a camera: a folder's PNG/JPEG files (sorted by name, every one of them), or frames of
+    /// `format` from standard input ("-"), a FIFO or a file (`FrameStreamSource`).
     public var source: String?
+    /// One JSON line per segmented frame on stdout (`FrameResult`); progress and stats lines go to stderr.
+    public var json = false
     public var swapRedBlue = SwapRedBlue.auto
 
     public init(model: String) { self.model = model }
@@ -51,7 +54,7 @@ public struct CameraOptions: Equatable, Sendable {
         let args = try OptionList(arguments, options: ["model", "device", "input", "size", "model-size", "fps", "format",
                                                        "frames", "save-every", "save-dir", "http", "board", "source",
                                                        "threads"],
-                                  flags: ["reconnect", "swap-rb", "no-swap-rb"])
+                                  flags: ["reconnect", "swap-rb", "no-swap-rb", "json"])
         var options = CameraOptions(model: try args.required("model"))
         // A board's defaults first, so that every explicit option overrides them.
         if let board = try args.board() {
@@ -84,7 +87,11 @@ public struct CameraOptions: Equatable, Sendable {
         options.saveDirectory = args.value("save-dir")
         if let v = args.value("http") { options.http = try httpAddress(v) }
         options.source = args.value("source")
+        if let source = options.source, source == "-" || pathKind(source) != .directory, options.format == .auto {
+            throw EdgeSegError(.usage, "--source \(source): frames from a pipe or file need --format (yuyv, mjpeg, nv12, i420, rgb24 or bgr24)")
+        }
         options.reconnect = args.flag("reconnect")
+        options.json = args.flag("json")
         if args.flag("swap-rb") && args.flag("no-swap-rb") {
             throw EdgeSegError(.usage, "--swap-rb and --no-swap-rb contradict each other")
         }
@@ -106,27 +113,38 @@ public struct CameraOptions: Equatable, Sendable {
     /// The option summary, for `--help` of both front ends.
     public static let usage = """
         camera --model M.edgeseg [options]
-          Segments a live V4L2 camera (or a folder of images) frame by frame: the newest frame always goes to
-          the model, older ones are dropped and counted. Prints a stats line each second and a summary at the end.
+          Segments a live V4L2 camera (or a pipe of raw frames, or a folder of images) frame by frame: the newest
+          frame always goes to the model, older ones are dropped and counted. Prints a stats line each second and a
+          summary at the end.
 
           --model PATH        int8, mixed or float32 .edgeseg file (required; the host CLI: also a Hugging
                               Face folder)
           --device PATH       V4L2 device (default /dev/video0)
           --input N           V4L2 input to select (VIDIOC_S_INPUT); default: the device's current one
-          --size WxH          frame size asked of the camera (default 640x480)
+          --size WxH          frame size asked of the camera, or of the frames on a --source pipe (default 640x480)
           --model-size WxH    size the model runs at (default: the frame's)
-          --fps N             frame rate asked of the camera (VIDIOC_S_PARM)
-          --format F          auto (RGB24 through libv4l2's conversion), yuyv, mjpeg, nv12, rgb24
-          --frames N          stop after N frames (camera) or images (--source)
+          --fps N             frame rate asked of the camera (VIDIOC_S_PARM); with --source FILE, the rate
+                              it is played at (newest wins), without it every frame of the file is segmented
+          --format F          auto (RGB24 through libv4l2's conversion), yuyv, mjpeg, nv12, i420, rgb24, bgr24;
+                              with --source - or a FIFO/file it is required: the frames' layout (mjpeg:
+                              concatenated JPEG files, decoded toward --model-size by libjpeg's DCT scaling)
+          --frames N          stop after N frames (camera, pipe, file) or images (--source DIR)
           --save-dir DIR      write NAME.overlay.png and NAME.mask.png (palette PNG of class indices),
                               atomically; NAME is frame-NNNNNN, or the image's name with --source
           --save-every N      save a frame when N frames came since the last one saved (default 1)
-          --http [ADDR]:PORT  serve / (live overlay page), /frame.png and /stats.json; port 0: any free port
+          --http [ADDR]:PORT  serve / (live page: overlay or camera picture, legend with each class's share),
+                              /frame.png, /picture.png, /frame.json and /stats.json; port 0: any free port
           --threads N         threads for the inference (default 1, or the board's)
           --board NAME        a board profile's camera, model-size and threads defaults (explicit options win)
           --reconnect         when the camera vanishes (unplugged, ENODEV), wait for it instead of exiting
           --source DIR        play DIR's PNG/JPEG images through the same pipeline, none dropped; with
                               --http the last overlay stays served until Ctrl-C
+          --source -|PATH     frames of --format at --size from standard input, a FIFO or a file, e.g.
+                              rpicam-vid -t 0 -n --codec yuv420 --width 640 --height 480 -o - | ... --source -
+                              --format i420 --size 640x480; a short frame at the end is reported, not segmented
+          --json              one JSON line per segmented frame on stdout (frame, name, captured_ns,
+                              latency_ms, size, classes [{index, name, share}], mask when saved); the
+                              progress and stats lines go to stderr
           --swap-rb           exchange red and blue (a BGR camera that says RGB); --no-swap-rb never does.
                               Default: swapped for the Pi camera through libcamerify (driver "libcamera")
 

@@ -32,11 +32,12 @@ final class CameraPipeline: @unchecked Sendable {
             }
         }
         if let address = options.http {
-            server = try ViewerServer(address, overlay: overlay, stats: stats,
-                                      title: "\(fileName(options.model)) (\(segmenter.model.precision))")
+            let page = viewerPage(title: "\(fileName(options.model)) (\(segmenter.model.precision))",
+                                  classNames: segmenter.config.labels, palette: palette)
+            server = try ViewerServer(address, overlay: overlay, stats: stats, page: page)
         }
         let modelSize = options.modelSize.map { "\($0)" } ?? "each frame's size"
-        say("model: \(options.model) (\(segmenter.model.precision), \(segmenter.config.numLabels) classes) at \(modelSize)")
+        note("model: \(options.model) (\(segmenter.model.precision), \(segmenter.config.numLabels) classes) at \(modelSize)")
     }
 
     /// Starts the inference and HTTP threads.
@@ -46,7 +47,7 @@ final class CameraPipeline: @unchecked Sendable {
         if let server {
             serverThread = try WorkerThread { server.serve() }
             let host = options.http!.host.isEmpty ? "0.0.0.0" : options.http!.host
-            say("view: http://\(host):\(server.port)/")
+            note("view: http://\(host):\(server.port)/")
         }
     }
 
@@ -61,17 +62,39 @@ final class CameraPipeline: @unchecked Sendable {
         server?.stop()
         serverThread?.join()
         serverThread = nil
-        say(stats.wholeRun().summary)
+        note(stats.wholeRun().summary)
     }
 
     /// Prints the stats line once a second has passed since the last one.
     func reportIfDue() {
-        if let window = stats.closeWindowIfDue() { say(window.line) }
+        if let window = stats.closeWindowIfDue() { note(window.line) }
     }
+
+    /// A progress or stats line for a person: on stdout, or on stderr with `--json` (stdout then carries
+    /// nothing but the frames' JSON lines).
+    func note(_ line: String) {
+        if options.json { complain(line) } else { say(line) }
+    }
+
+    /// A stop signal came or the model failed: sources stop reading.
+    var shouldStop: Bool { es_stop_signal_received() != 0 || inferenceFailure != nil }
 
     /// Hands a frame to the model: newest wins, the frame it replaces is counted as dropped.
     func offer(_ frame: CapturedFrame) {
         if slot.offer(frame) != nil { stats.recordPipelineDrop() }
+    }
+
+    /// Counts a frame as captured and hands it to the model once the one before it was taken, so none is
+    /// dropped (recordings: a folder, a file of frames); stamped then, as a recording has no capture time of
+    /// its own. False if the run is stopping instead.
+    func offerWithoutDropping(_ frame: CapturedFrame) -> Bool {
+        while !slot.waitUntilEmpty(timeoutMs: 200) && !shouldStop { reportIfDue() }
+        guard !shouldStop else { return false }
+        stats.recordCaptured()
+        var stamped = frame
+        stamped.capturedAt = monotonicNanoseconds()
+        offer(stamped)
+        return true
     }
 
     private func runInference() {
@@ -90,19 +113,28 @@ final class CameraPipeline: @unchecked Sendable {
     private func segment(_ frame: CapturedFrame) throws(EdgeSegError) {
         let labels = try segmenter.classMap(of: frame.image, size: options.modelSize)
         let now = monotonicNanoseconds()
-        stats.recordSegmented(latencyNanoseconds: now > frame.capturedAt ? now - frame.capturedAt : 0)
+        let latency = now > frame.capturedAt ? now - frame.capturedAt : 0
+        stats.recordSegmented(latencyNanoseconds: latency)
         let save = options.saveDirectory != nil && (lastSaved.map { frame.number - $0 >= options.saveEvery } ?? true)
-        guard save || overlay.isWatched else { return }
-        let picture = try EdgeSegRuntime.overlay(frame.image, classIndices: labels, palette: palette)
-        overlay.publish(picture, number: frame.number)
-        if save, let directory = options.saveDirectory {
+        var maskFile: String?
+        var picture: RGBImage?
+        if save || overlay.isWatched { picture = try EdgeSegRuntime.overlay(frame.image, classIndices: labels, palette: palette) }
+        if save, let directory = options.saveDirectory, let picture {
             // savePNG writes a temporary file and renames it: a viewer never sees half a PNG.
             try savePNG(picture, path: joinPath(directory, frame.name + ".overlay.png"))
-            try savePNG(classIndices: labels, width: frame.image.width, height: frame.image.height, palette: palette,
-                        path: joinPath(directory, frame.name + ".mask.png"))
+            let mask = joinPath(directory, frame.name + ".mask.png")
+            try savePNG(classIndices: labels, width: frame.image.width, height: frame.image.height, palette: palette, path: mask)
+            maskFile = mask
             lastSaved = frame.number
             stats.recordSaved()
         }
+        guard options.json || overlay.isWatched else { return }
+        let result = FrameResult(number: frame.number, name: frame.name, capturedAt: frame.capturedAt, latencyNanoseconds: latency,
+                                 size: ImageSize(width: frame.image.width, height: frame.image.height),
+                                 classes: classPixelCounts(labels), maskFile: maskFile)
+        let line = try result.json(classNames: segmenter.config.labels).serialized()
+        if options.json { say(line) }
+        if let picture { overlay.publish(picture, plain: frame.image, result: line, number: frame.number) }
     }
 }
 

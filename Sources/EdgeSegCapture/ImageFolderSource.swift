@@ -20,7 +20,7 @@ struct ImageFolderSource {
             return CameraExitStatus.failed
         }
         let count = min(names.count, options.frames ?? names.count)
-        say("source: \(folder) (\(count) images)")
+        pipeline.note("source: \(folder) (\(count) images)")
         var status = CameraExitStatus.done
         for (index, name) in names.prefix(count).enumerated() {
             let image: RGBImage
@@ -31,22 +31,20 @@ struct ImageFolderSource {
                 status = CameraExitStatus.failed
                 break
             }
-            while !pipeline.slot.waitUntilEmpty(timeoutMs: 200) && !shouldStop { pipeline.reportIfDue() }
-            if shouldStop { break }
-            pipeline.stats.recordCaptured()
-            pipeline.offer(CapturedFrame(image: image, number: index + 1, name: stem(name), capturedAt: monotonicNanoseconds()))
+            guard pipeline.offerWithoutDropping(CapturedFrame(image: image, number: index + 1, name: stem(name), capturedAt: 0))
+            else { break }
             pipeline.reportIfDue()
         }
         if options.http != nil && status == CameraExitStatus.done && !shouldStop {
             while !pipeline.slot.waitUntilDrained(timeoutMs: 200) && !shouldStop { pipeline.reportIfDue() }
-            say("source done: serving the last overlay until stopped (Ctrl-C)")
+            pipeline.note("source done: serving the last overlay until stopped (Ctrl-C)")
             while !shouldStop { es_sleep_ms(200) }
         }
         pipeline.finish()
         return status
     }
 
-    private var shouldStop: Bool { es_stop_signal_received() != 0 || pipeline.inferenceFailure != nil }
+    private var shouldStop: Bool { pipeline.shouldStop }
 }
 
 /// A file name without its extension.

@@ -165,7 +165,8 @@ func fixed(_ value: Double, _ decimals: Int) -> String {
     return whole + "." + fraction
 }
 
-private func rounded(_ value: Double, _ decimals: Int) -> Double {
+/// `value` rounded to `decimals` digits after the point (for JSON).
+func rounded(_ value: Double, _ decimals: Int) -> Double {
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }
     return (value * scale).rounded() / scale

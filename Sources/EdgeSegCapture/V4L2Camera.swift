@@ -106,21 +106,11 @@ final class V4L2Camera {
 }
 
 extension V4L2Camera {
-    /// The frame's pixels as RGB (converted from the negotiated format), R and B exchanged if asked.
-    func image(of frame: es_camera_frame, swapRedBlue: Bool) throws(EdgeSegError) -> RGBImage {
-        let (width, height) = (Int(info.width), Int(info.height))
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
-        var message = [CChar](repeating: 0, count: 256)
-        let rc = pixels.withUnsafeMutableBufferPointer { out in
-            message.withUnsafeMutableBufferPointer { error in
-                es_frame_to_rgb(info.fourcc, frame.data, Int(frame.bytes_used), info.width, info.height,
-                                info.bytes_per_line, swapRedBlue ? 1 : 0, out.baseAddress, error.baseAddress)
-            }
-        }
-        guard rc == 0 else {
-            let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            throw EdgeSegError(.image, "\(device): frame \(frame.sequence): \(text)")
-        }
-        return RGBImage(width: width, height: height, pixels: pixels)
+    /// The frame's pixels as RGB (converted from the negotiated format; MJPEG decoded toward `modelSize`), R and B
+    /// exchanged if asked.
+    func image(of frame: es_camera_frame, swapRedBlue: Bool, toward modelSize: ImageSize?) throws(EdgeSegError) -> RGBImage {
+        try rgbImage(ofFrame: UnsafeRawBufferPointer(start: frame.data, count: Int(frame.bytes_used)), fourcc: info.fourcc,
+                     size: ImageSize(width: Int(info.width), height: Int(info.height)), bytesPerLine: Int(info.bytes_per_line),
+                     swapRedBlue: swapRedBlue, toward: modelSize, source: "\(device): frame \(frame.sequence)")
     }
 }

@@ -2,18 +2,19 @@ import CEdgeSeg
 import EdgeSegRuntime
 
 /// A small HTTP/1.1 server on plain sockets for a person watching the camera: `/` (a page that shows the
-/// newest overlay and the stats, refreshing itself), `/frame.png` and `/stats.json`. One connection at a
-/// time, each closed after its response: enough for a viewer or two, and nothing to go wrong.
+/// newest overlay or plain picture, the classes' shares and the stats, refreshing itself), `/frame.png` (the
+/// overlay), `/picture.png` (the camera picture), `/frame.json` (the newest frame's result) and `/stats.json`.
+/// One connection at a time, each closed after its response: enough for a viewer or two, and nothing to go wrong.
 final class ViewerServer: @unchecked Sendable {
     let port: Int
     private let socket: Int32
     private let overlay: LatestOverlay
     private let stats: PipelineStats
-    private let title: String
+    private let page: String
     private let stopLock = Lock()
     private var stopped = false
 
-    init(_ address: CameraOptions.HTTPAddress, overlay: LatestOverlay, stats: PipelineStats, title: String) throws(EdgeSegError) {
+    init(_ address: CameraOptions.HTTPAddress, overlay: LatestOverlay, stats: PipelineStats, page: String) throws(EdgeSegError) {
         var errNo: Int32 = 0
         socket = es_tcp_listen(address.host, Int32(address.port), &errNo)
         guard socket >= 0 else {
@@ -22,7 +23,7 @@ final class ViewerServer: @unchecked Sendable {
         port = Int(es_tcp_port(socket))
         self.overlay = overlay
         self.stats = stats
-        self.title = title
+        self.page = page
     }
 
     deinit { es_socket_close(socket) }
@@ -49,16 +50,22 @@ final class ViewerServer: @unchecked Sendable {
         }
         switch path {
         case "/", "/index.html":
-            send(connection, status: "200 OK", type: "text/html; charset=utf-8", body: Array(viewerPage(title: title).utf8))
-        case "/frame.png":
+            send(connection, status: "200 OK", type: "text/html; charset=utf-8", body: Array(page.utf8))
+        case "/frame.png", "/picture.png":
             do {
-                if let png = try overlay.pngBytes() {
+                if let png = try overlay.pngBytes(path == "/frame.png" ? .overlay : .plain) {
                     send(connection, status: "200 OK", type: "image/png", body: png)
                 } else {
                     send(connection, status: "503 Service Unavailable", type: "text/plain", body: Array("no frame segmented yet\n".utf8))
                 }
             } catch {
                 send(connection, status: "500 Internal Server Error", type: "text/plain", body: Array("\(error.message)\n".utf8))
+            }
+        case "/frame.json":
+            if let json = overlay.resultJSON {
+                send(connection, status: "200 OK", type: "application/json", body: Array((json + "\n").utf8))
+            } else {
+                send(connection, status: "503 Service Unavailable", type: "text/plain", body: Array("no frame segmented yet\n".utf8))
             }
         case "/stats.json":
             let json = (try? stats.current().json.serialized()) ?? "{}"

@@ -39,7 +39,7 @@ func deviceUsage(_ program: String) -> String {
           \(program) bench --model M.edgeseg [--image IMAGE] [--size WxH] [--board NAME] [--threads N] [--runs N]
               Times the per-frame work (resize, model, class map): median and min of 5 runs after a warm-up.
           \(program) camera --model M.edgeseg [--board NAME] [--http :8080] ...
-              Live segmentation from a V4L2 camera (or --source DIR); `\(program) camera --help` lists its
+              Live segmentation from a V4L2 camera (or --source DIR, a pipe or a file of frames); `\(program) camera --help` lists its
               options and exit statuses (3: the camera vanished).
 
         Models: int8, mixed-precision or float32 .edgeseg files. Sizes are WIDTHxHEIGHT (640x480).

@@ -7,7 +7,7 @@ import EdgeSegImport
 struct CameraCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "camera",
-        abstract: "Live segmentation of a V4L2 camera (or a folder of images), with stats and a web view.",
+        abstract: "Live segmentation of a V4L2 camera (or a pipe, a file of frames, a folder of images), with stats and a web view.",
         discussion: CameraOptions.usage)
 
     @Argument(parsing: .captureForPassthrough, help: "The camera options (see above).")

@@ -69,6 +69,29 @@ import Testing
         }
     }
 
+    /// `v4l2-ctl --stream-mmap --stream-to=- | edgeseg-aarch64 camera --source - --format yuyv`: the 30 frames vivid
+    /// gave the writer are all read (none short), the newest go through the model, the JSON lines on stdout name
+    /// masks at the frame's size, and the pictures have the colours of the V4L2 YUYV case's.
+    @Test func pipeFromV4l2CtlRunsThroughTheModel() throws {
+        let (status, log) = try Self.result("pipe")
+        #expect(status == 0, "\(log)")
+        #expect(log.contains("source: standard input, yuyv 320x240, 153600 bytes a frame, newest frame wins"), "\(log)")
+        #expect(Self.summaryCount(log, "summary:") == 30, "\(log)")
+        #expect(!log.contains("ended inside a frame"), "\(log)")
+        let share = try Self.vmRun.get()
+        let lines = try String(contentsOfFile: share + "/pipe.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(!lines.isEmpty && lines.count == Self.summaryCount(log, "captured,"), "\(lines.count) JSON lines; \(log)")
+        let saved = try lines.compactMap { try JSONValue.parse(String($0), source: "pipe.jsonl")["mask"]?.string }
+        #expect(!saved.isEmpty)
+        let first = try loadImage(path: share + "/pipe/" + fileName(saved[0]).replacingOccurrences(of: ".mask.", with: ".overlay."))
+        let mask = try loadLabelImage(path: share + "/pipe/" + fileName(saved[0]))
+        #expect(first.width == 320 && first.height == 240 && mask.values.allSatisfy { $0 < 11 })
+        let yuyv = try FileManager.default.contentsOfDirectory(atPath: share + "/yuyv").sorted().first { $0.hasSuffix(".overlay.png") }
+        let reference = try loadImage(path: share + "/yuyv/" + (try #require(yuyv)))
+        let difference = zip(reference.pixels, first.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
+        #expect(Double(difference) / Double(first.pixels.count) < 8, "the piped frames' colours differ from the V4L2 YUYV case's")
+    }
+
     /// MJPEG capture is not run: vivid offers no MJPEG (a request for MJPG gets YUYV). Its frame conversion is
     /// tested on the host (ImageTests.mjpegFrameConvertsToTheJPEGFilesPixels); a real webcam: Boards/CAMERA.md.
     @Test func mjpegCaptureIsNotRunInTheVM() {

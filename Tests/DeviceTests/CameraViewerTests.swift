@@ -3,7 +3,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `edgeseg camera --http`: the live page as headless Chromium draws it, `/frame.png` and `/stats.json`.
+/// `edgeseg camera --http`: the live page as headless Chromium draws it (the overlay, the legend with each class's
+/// share, the overlay/plain switch), `/frame.png`, `/picture.png`, `/frame.json` and `/stats.json`.
 @Suite struct CameraViewerTests {
     @Test func pageShowsTheOverlayAndStatsParse() throws {
         let images = try SharedAssets.smallEvalFolder(2) + "/images"
@@ -41,8 +42,44 @@ import Testing
         #expect(overlay.width == 480 && overlay.height == 360)
         #expect(try httpGet(port: port, path: "/nothing").status == 404)
 
-        let screenshot = SharedAssets.scratchDirectory() + "/page.png"
+        // The plain picture is the last image itself; /frame.json is that frame's result, its shares the mask's.
+        let plainResponse = try httpGet(port: port, path: "/picture.png")
+        #expect(plainResponse.status == 200)
+        let plainPath = SharedAssets.scratchDirectory() + "/picture.png"
+        try Data(plainResponse.body).write(to: URL(fileURLWithPath: plainPath))
+        let lastImage = images + "/" + (try FileManager.default.contentsOfDirectory(atPath: images).sorted().last!)
+        #expect(try loadImage(path: plainPath) == (try loadImage(path: lastImage)))
+        let frameJSON = try httpGet(port: port, path: "/frame.json")
+        let result = try JSONValue.parse(String(decoding: frameJSON.body, as: UTF8.self), source: "/frame.json")
+        #expect(result["frame"] == .int(2), "\(result)")
+        let shares = try #require(result["classes"]?.array, "\(result)")
+        #expect(!shares.isEmpty)
+        let total = shares.compactMap { $0["share"]?.double }.reduce(0, +)
+        #expect(abs(total - 1) < 0.001, "shares add up to \(total)")
+
+        // The page as Chromium runs it: a legend row per class (colour and name), the shares of /frame.json filled
+        // in by its script, and `#plain` switches the picture to /picture.png.
         try requireTool("chromium", package: "chromium")
+        let names = ["sky", "building", "pole", "road", "pavement", "tree", "signsymbol", "fence", "car", "pedestrian", "bicyclist"]
+        let palette = Palette(classCount: 11)
+        for view in ["", "#plain"] {
+            let dom = try runProcess(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=3000",
+                                      "--dump-dom", "http://127.0.0.1:\(port)/\(view)"])
+            #expect(dom.status == 0, "\(dom.stderr)")
+            for (index, name) in names.enumerated() {
+                let c = palette.color(of: index)!
+                let hex = "#" + [c.r, c.g, c.b].map { String(format: "%02x", $0) }.joined()
+                #expect(dom.stdout.contains("background:\(hex)\"></span></td><td>\(name)</td>"), "\(name) \(hex) not in the legend")
+            }
+            for share in shares {
+                let index = share["index"]!.int!, percent = String(format: "%.1f %%", 100 * share["share"]!.double!)
+                #expect(dom.stdout.contains("id=\"share-\(index)\">\(percent)</td>"), "class \(index): \(percent) not shown")
+            }
+            let picture = "http://127.0.0.1:\(port)" + (view == "#plain" ? "/picture.png?t=" : "/frame.png?t=")
+            #expect(dom.stdout.contains("id=\"frame\" src=\"\(picture)"), "\(view): the picture is not \(picture)")
+        }
+
+        let screenshot = SharedAssets.scratchDirectory() + "/page.png"
         let shot = try runProcess(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                                    "--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000",
                                    "--screenshot=" + screenshot, "--window-size=800,600", "http://127.0.0.1:\(port)/"])

@@ -5,12 +5,15 @@ public struct ProcessResult {
     public var status: Int32
     public var stdout: String
     public var stderr: String
+    /// With `feeding`: how long each chunk's write into the program's standard input took, in seconds.
+    public var writeSeconds: [Double] = []
 }
 
 /// The child writes into temporary files, read after it exits: Foundation's pipe reads trap on EINTR
 /// (`readDataToEndOfFile` uses `try!`), and a test run has signals flying while children come and go.
-/// `environment` adds to (or overrides) this process's environment.
-public func runProcess(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+/// `environment` adds to (or overrides) this process's environment. `feeding`: chunks written to the program's
+/// standard input (a pipe) as fast as it takes them, each write timed, then the pipe is closed.
+public func runProcess(_ arguments: [String], environment: [String: String] = [:], feeding chunks: [[UInt8]]? = nil) throws -> ProcessResult {
     let dir = SharedAssets.scratchDirectory("process")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let outPath = dir + "/stdout", errPath = dir + "/stderr"
@@ -22,11 +25,37 @@ public func runProcess(_ arguments: [String], environment: [String: String] = [:
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+    let input = chunks.map { _ in Pipe() }
+    if let input { process.standardInput = input }
     try process.run()
+    var writeSeconds: [Double] = []
+    if let input, let chunks {
+        signal(SIGPIPE, SIG_IGN)   // a program that exits early makes the next write fail with EPIPE instead
+        let fd = input.fileHandleForWriting.fileDescriptor
+        for chunk in chunks {
+            let start = DispatchTime.now().uptimeNanoseconds
+            guard writeAll(fd, chunk) else { break }
+            writeSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        try input.fileHandleForWriting.close()
+    }
     process.waitUntilExit()
     return ProcessResult(status: process.terminationStatus,
                          stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                         stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+                         stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
+                         writeSeconds: writeSeconds)
+}
+
+/// write(2) until every byte is written (EINTR retried); false if the reader went away.
+private func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return false }
+        offset += n
+    }
+    return true
 }
 
 /// A program a test runs is missing: which, and the Debian package that has it (.ci/run installs them all).
@@ -41,8 +70,8 @@ public func requireTool(_ name: String, package: String) throws {
 }
 
 /// Runs the `edgeseg` executable built beside the test bundle.
-public func runEdgeSeg(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
-    try runProcess([edgeSegExecutable()] + arguments, environment: environment)
+public func runEdgeSeg(_ arguments: [String], environment: [String: String] = [:], feeding chunks: [[UInt8]]? = nil) throws -> ProcessResult {
+    try runProcess([edgeSegExecutable()] + arguments, environment: environment, feeding: chunks)
 }
 
 /// The path of the `edgeseg` executable built beside the test bundle (`swift test` builds every product).

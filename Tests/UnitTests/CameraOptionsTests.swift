@@ -22,6 +22,14 @@ import Testing
         #expect(try CameraOptions.parse(["--model", "m", "--http", "127.0.0.1:0"]).http == CameraOptions.HTTPAddress(host: "127.0.0.1", port: 0))
     }
 
+    /// A pipe of raw frames: its format and size, and JSON lines for other programs.
+    @Test func pipeSourceAndJSON() throws {
+        let o = try CameraOptions.parse(["--model", "m", "--source", "-", "--format", "i420", "--size", "640x480", "--json"])
+        #expect(o.source == "-" && o.format == .i420 && o.captureSize == ImageSize(width: 640, height: 480) && o.json)
+        #expect(try CameraOptions.parse(["--model", "m", "--source", "-", "--format", "BGR24"]).format == .bgr24)
+        #expect(try !CameraOptions.parse(["--model", "m"]).json)
+    }
+
     /// A board's camera, input size and threads are defaults; explicit options still win.
     @Test func boardDefaultsYieldToExplicitOptions() throws {
         let board = try BoardProfile.named("pizero2w")
@@ -37,7 +45,7 @@ import Testing
     @Test(arguments: [
         (["--source", "dir"], "--model is required"),
         (["--model", "m", "--size", "320"], "--size 320: expected WIDTHxHEIGHT"),
-        (["--model", "m", "--format", "h264"], "--format h264: expected one of auto, yuyv, mjpeg, nv12, rgb24"),
+        (["--model", "m", "--format", "h264"], "--format h264: expected one of auto, yuyv, mjpeg, nv12, i420, rgb24, bgr24"),
         (["--model", "m", "--frames", "0"], "--frames 0: expected a whole number from 1 to"),
         (["--model", "m", "--threads", "0"], "--threads 0: expected a whole number from 1 to 256"),
         (["--model", "m", "--save-every", "5"], "--save-every needs --save-dir"),
@@ -46,6 +54,7 @@ import Testing
         (["--model", "m", "--model", "n"], "--model is given twice"),
         (["--model", "m", "--colour"], "unknown option --colour"),
         (["--model", "m", "--swap-rb", "--no-swap-rb"], "contradict"),
+        (["--model", "m", "--source", "-"], "--source -: frames from a pipe or file need --format"),
     ])
     func wrongCommandLinesSayWhatIsWrong(arguments: [String], message: String) {
         #expect(throws: EdgeSegError.self) { try CameraOptions.parse(arguments) }

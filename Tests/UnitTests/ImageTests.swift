@@ -73,18 +73,58 @@ import Testing
         #expect(error?.message.contains("JPEG") == true && error?.message.contains(path) == true)
     }
 
-    /// A camera's MJPEG frame is a JPEG file's bytes: the frame conversion gives the pixels loadImage decodes from
-    /// the file (the camera VM cannot run MJPEG: vivid does not offer it).
-    @Test func mjpegFrameConvertsToTheJPEGFilesPixels() throws {
+    /// A camera's MJPEG frame is a JPEG file's bytes: decoded in memory it gives the pixels loadImage decodes from
+    /// the file (the camera VM cannot run MJPEG: vivid does not offer it); half a JPEG is refused, naming the frame.
+    @Test func mjpegFrameDecodesToTheJPEGFilesPixels() throws {
         let file = try Self.bytes("jpeg-baseline.jpg")
         let image = try loadImage(path: Self.fixture("jpeg-baseline.jpg"))
-        var rgb = [UInt8](repeating: 0, count: image.width * image.height * 3)
+        #expect(try file.withUnsafeBytes { try decodeJPEG($0, toward: nil, source: "frame 1") } == image)
+        let error = expectError { _ = try file.withUnsafeBytes { try decodeJPEG(UnsafeRawBufferPointer(rebasing: $0[..<(file.count / 2)]), toward: nil, source: "frame 2") } }
+        #expect(error?.message.hasPrefix("frame 2: cannot decode JPEG") == true, "\(String(describing: error))")
+    }
+
+    /// Toward a model size, libjpeg's DCT scaling decodes the smallest n/8 that still covers it (16x16: 1/8 → 2x2
+    /// covers 2x2; 5x3 needs 3/8 → 6x6); the full-size decode is kept when nothing smaller covers the size.
+    @Test(arguments: [((2, 2), (2, 2)), ((5, 3), (6, 6)), ((16, 16), (16, 16)), ((40, 8), (16, 16))])
+    func jpegDecodesTowardTheModelSize(toward: (Int, Int), decoded: (Int, Int)) throws {
+        let file = try Self.bytes("jpeg-baseline.jpg")
+        let image = try file.withUnsafeBytes {
+            try decodeJPEG($0, toward: ImageSize(width: toward.0, height: toward.1), source: "frame")
+        }
+        #expect(image.width == decoded.0 && image.height == decoded.1)
+    }
+
+    /// I420, NV12 and YUYV are the same samples in three layouts: the same Y, U and V (chroma shared by 2x2 pixels)
+    /// give the same RGB in each; with U = V = 128 the pixels are gray at BT.601's limited-range levels (16 black,
+    /// 235 white).
+    @Test func yuvLayoutsOfTheSameSamplesConvertAlike() throws {
+        let (w, h) = (6, 4)
+        var seed: UInt32 = 7
+        func next() -> UInt8 { seed = seed &* 1_664_525 &+ 1_013_904_223; return UInt8(truncatingIfNeeded: seed >> 24) }
+        let y = (0..<(w * h)).map { _ in next() }, u = (0..<(w * h / 4)).map { _ in next() }, v = (0..<(w * h / 4)).map { _ in next() }
+        let i420 = y + u + v
+        let nv12 = y + zip(u, v).flatMap { [$0, $1] }
+        var yuyv: [UInt8] = []
+        for row in 0..<h { for x in stride(from: 0, to: w, by: 2) {
+            let c = (row / 2) * (w / 2) + x / 2
+            yuyv += [y[row * w + x], u[c], y[row * w + x + 1], v[c]]
+        } }
+        func rgb(_ fourcc: UInt32, _ frame: [UInt8]) -> [UInt8] {
+            var out = [UInt8](repeating: 0, count: w * h * 3)
+            var message = [CChar](repeating: 0, count: 256)
+            #expect(es_frame_to_rgb(fourcc, frame, frame.count, UInt32(w), UInt32(h), 0, 0, &out, &message) == 0)
+            #expect(frame.count == es_frame_size(fourcc, UInt32(w), UInt32(h)))
+            return out
+        }
+        let reference = rgb(ES_FOURCC_I420, i420)
+        #expect(rgb(ES_FOURCC_NV12, nv12) == reference)
+        #expect(rgb(ES_FOURCC_YUYV, yuyv) == reference)
+        let gray = rgb(ES_FOURCC_I420, [16, 235, 16, 235] + [UInt8](repeating: 16, count: 20) + [UInt8](repeating: 128, count: 12))
+        #expect(Array(gray[0..<12]) == [0, 0, 0, 255, 255, 255, 0, 0, 0, 255, 255, 255])
         var message = [CChar](repeating: 0, count: 256)
-        let status = es_frame_to_rgb(ES_FOURCC_MJPEG, file, file.count, UInt32(image.width), UInt32(image.height), 0, 0, &rgb, &message)
-        #expect(status == 0, "\(String(cString: message))")
-        #expect(rgb == image.pixels)
-        let cut = es_frame_to_rgb(ES_FOURCC_MJPEG, file, file.count / 2, UInt32(image.width), UInt32(image.height), 0, 0, &rgb, &message)
-        #expect(cut == -1, "half a JPEG is refused")
+        var out = [UInt8](repeating: 0, count: w * h * 3)
+        #expect(es_frame_to_rgb(ES_FOURCC_I420, i420, i420.count - 1, UInt32(w), UInt32(h), 0, 0, &out, &message) == -1)
+        #expect(message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }.contains("I420 frame has 35 bytes, its size needs 36"))
     }
 
     /// JPEG is lossy: decoded pixels must be close to the source, not equal (quality 95; the 4:2:0 chroma

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "es_camera.h"
-#include "es_image.h"
 
 static uint8_t clamp255(int v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); }
 
@@ -52,6 +51,24 @@ static int nv12(const uint8_t *data, size_t size, uint32_t w, uint32_t h, uint32
     return 0;
 }
 
+// Planar 4:2:0 (I420, V4L2's YU12): Y at full size, then U and V at half size both ways (rounded up), each
+// chroma row half the luma stride.
+static int i420(const uint8_t *data, size_t size, uint32_t w, uint32_t h, uint32_t stride, uint8_t *rgb, char *err) {
+    if (stride == 0) stride = w;
+    uint32_t chroma_stride = stride == w ? (w + 1) / 2 : stride / 2;
+    size_t luma = (size_t)stride * h, plane = (size_t)chroma_stride * ((h + 1) / 2);
+    size_t needed = luma + 2 * plane;
+    if (size < needed) return too_short(err, "I420", size, needed);
+    for (uint32_t y = 0; y < h; y++) {
+        const uint8_t *yrow = data + (size_t)y * stride;
+        const uint8_t *u = data + luma + (size_t)(y / 2) * chroma_stride;
+        const uint8_t *v = u + plane;
+        uint8_t *out = rgb + (size_t)y * w * 3;
+        for (uint32_t x = 0; x < w; x++) yuv_to_rgb(yrow[x], u[x / 2], v[x / 2], out + 3 * x);
+    }
+    return 0;
+}
+
 static int packed24(const uint8_t *data, size_t size, uint32_t w, uint32_t h, uint32_t stride, int bgr,
                     uint8_t *rgb, char *err) {
     if (stride == 0) stride = 3 * w;
@@ -70,20 +87,6 @@ static int packed24(const uint8_t *data, size_t size, uint32_t w, uint32_t h, ui
     return 0;
 }
 
-static int mjpeg(const uint8_t *data, size_t size, uint32_t w, uint32_t h, uint8_t *rgb, char *err) {
-    es_image image;
-    if (es_jpeg_decode_rgb(data, size, &image, err) != 0) return -1;
-    int rc = 0;
-    if ((uint32_t)image.width != w || (uint32_t)image.height != h) {
-        snprintf(err, 256, "MJPEG frame is %dx%d, the format says %ux%u", image.width, image.height, w, h);
-        rc = -1;
-    } else {
-        memcpy(rgb, image.pixels, (size_t)w * h * 3);
-    }
-    es_image_free(image.pixels);
-    return rc;
-}
-
 int es_frame_to_rgb(uint32_t fourcc, const uint8_t *data, size_t size, uint32_t width, uint32_t height,
                     uint32_t bytes_per_line, int swap_rb, uint8_t *rgb, char err[256]) {
     err[0] = 0;
@@ -95,9 +98,9 @@ int es_frame_to_rgb(uint32_t fourcc, const uint8_t *data, size_t size, uint32_t 
     switch (fourcc) {
     case ES_FOURCC_YUYV: rc = yuyv(data, size, width, height, bytes_per_line, rgb, err); break;
     case ES_FOURCC_NV12: rc = nv12(data, size, width, height, bytes_per_line, rgb, err); break;
+    case ES_FOURCC_I420: rc = i420(data, size, width, height, bytes_per_line, rgb, err); break;
     case ES_FOURCC_RGB24: rc = packed24(data, size, width, height, bytes_per_line, 0, rgb, err); break;
     case ES_FOURCC_BGR24: rc = packed24(data, size, width, height, bytes_per_line, 1, rgb, err); break;
-    case ES_FOURCC_MJPEG: rc = mjpeg(data, size, width, height, rgb, err); break;
     default:
         snprintf(err, 256, "pixel format %c%c%c%c cannot be converted to RGB", (char)(fourcc & 0xff),
                  (char)((fourcc >> 8) & 0xff), (char)((fourcc >> 16) & 0xff), (char)((fourcc >> 24) & 0x7f));
@@ -111,4 +114,16 @@ int es_frame_to_rgb(uint32_t fourcc, const uint8_t *data, size_t size, uint32_t 
         }
     }
     return rc;
+}
+
+size_t es_frame_size(uint32_t fourcc, uint32_t width, uint32_t height) {
+    size_t w = width, h = height;
+    switch (fourcc) {
+    case ES_FOURCC_YUYV: return 2 * ((w + 1) & ~(size_t)1) * h;
+    case ES_FOURCC_NV12: return w * h + w * ((h + 1) / 2);
+    case ES_FOURCC_I420: return w * h + 2 * ((w + 1) / 2) * ((h + 1) / 2);
+    case ES_FOURCC_RGB24:
+    case ES_FOURCC_BGR24: return 3 * w * h;
+    default: return 0;
+    }
 }

@@ -32,6 +32,19 @@ static void es_jpeg_emit_message(j_common_ptr cinfo, int level) {
 }
 
 int es_jpeg_decode_rgb(const uint8_t *data, size_t size, es_image *out, char err[ES_IMAGE_ERROR_SIZE]) {
+    return es_jpeg_decode_rgb_scaled(data, size, 0, 0, out, err);
+}
+
+// The smallest of libjpeg's DCT scale factors n/8 (n = 1..8) that keeps both sides at least the minimum.
+static unsigned scale_eighths(unsigned width, unsigned height, unsigned min_width, unsigned min_height) {
+    for (unsigned n = 1; n < 8; n++) {
+        if ((width * n + 7) / 8 >= min_width && (height * n + 7) / 8 >= min_height) return n;
+    }
+    return 8;
+}
+
+int es_jpeg_decode_rgb_scaled(const uint8_t *data, size_t size, unsigned min_width, unsigned min_height, es_image *out,
+                              char err[ES_IMAGE_ERROR_SIZE]) {
     memset(out, 0, sizeof *out);
     err[0] = 0;
     if (size < 3 || data[0] != 0xFF || data[1] != 0xD8 || data[2] != 0xFF) {
@@ -55,6 +68,10 @@ int es_jpeg_decode_rgb(const uint8_t *data, size_t size, es_image *out, char err
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
     cinfo.out_color_space = JCS_RGB; // gray, YCbCr and RGB all convert; CMYK is refused by libjpeg
+    if (min_width > 0 && min_height > 0) {
+        cinfo.scale_num = scale_eighths(cinfo.image_width, cinfo.image_height, min_width, min_height);
+        cinfo.scale_denom = 8;
+    }
     jpeg_start_decompress(&cinfo);
     if (cinfo.output_components != 3) {
         snprintf(err, ES_IMAGE_ERROR_SIZE, "decoded to %d components, expected RGB", cinfo.output_components);
@@ -77,4 +94,47 @@ int es_jpeg_decode_rgb(const uint8_t *data, size_t size, es_image *out, char err
     out->pixels = pixels;
     jpeg_destroy_decompress(&cinfo);
     return 0;
+}
+
+// Marker codes (the byte after 0xFF).
+enum { SOI = 0xD8, EOI = 0xD9, SOS = 0xDA, RST0 = 0xD0, RST7 = 0xD7, TEM = 0x01 };
+
+// Where the next frame may start (FF D8 FF) after the first byte, as a (negative) count of bytes to skip; with
+// none in sight, all but the last two bytes (they may begin one), or 0 (read more).
+static long skip_to_next_start(const uint8_t *data, size_t size) {
+    for (size_t i = 1; i + 2 < size; i++) {
+        if (data[i] == 0xFF && data[i + 1] == SOI && data[i + 2] == 0xFF) return -(long)i;
+    }
+    return size > 2 ? -(long)(size - 2) : 0;
+}
+
+// Walks marker segments (their lengths) and entropy-coded data (0xFF 0x00 is a stuffed byte, RSTn are
+// inside the scan), so an EOI inside an EXIF thumbnail or a length field cannot end the frame early. A frame
+// found broken is skipped up to the next SOI after its first byte, wherever the walk got to: a frame cut inside
+// its headers must not take the next frame with it.
+long es_jpeg_frame_length(const uint8_t *data, size_t size) {
+    if (size < 2) return 0;
+    if (data[0] != 0xFF || data[1] != SOI) return skip_to_next_start(data, size);
+    size_t i = 2;
+    for (;;) {
+        if (i + 2 > size) return 0;
+        if (data[i] != 0xFF) return skip_to_next_start(data, size); // a marker was due here
+        uint8_t marker = data[i + 1];
+        if (marker == 0xFF) { i++; continue; } // fill byte
+        if (marker == EOI) return (long)(i + 2);
+        if (marker == SOI) return -(long)i; // a new frame began before this one ended
+        if ((marker >= RST0 && marker <= RST7) || marker == TEM) { i += 2; continue; }
+        if (i + 4 > size) return 0;
+        size_t length = ((size_t)data[i + 2] << 8) | data[i + 3];
+        if (length < 2) return skip_to_next_start(data, size);
+        i += 2 + length;
+        if (marker != SOS) continue;
+        // entropy-coded data up to the next marker that is not a stuffed byte or a restart marker
+        for (;;) {
+            if (i + 2 > size) return 0;
+            if (data[i] == 0xFF && data[i + 1] != 0x00 && data[i + 1] != 0xFF &&
+                !(data[i + 1] >= RST0 && data[i + 1] <= RST7)) break;
+            i += data[i] == 0xFF && data[i + 1] == 0xFF ? 1 : data[i] == 0xFF ? 2 : 1;
+        }
+    }
 }

@@ -8,6 +8,7 @@
 #include "es_file.h"
 #include "es_frame.h"
 #include "es_image.h"
+#include "es_input.h"
 #include "es_f32.h"
 #include "es_f32_builds.h"
 #include "es_histogram.h"

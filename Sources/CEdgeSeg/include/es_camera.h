@@ -13,6 +13,7 @@
 // spelled out because Swift imports only plain literal macros.
 #define ES_FOURCC_YUYV 0x56595559u   // 'YUYV'
 #define ES_FOURCC_NV12 0x3231564Eu   // 'NV12'
+#define ES_FOURCC_I420 0x32315559u   // 'YU12' (V4L2_PIX_FMT_YUV420: planar Y, then U, then V)
 #define ES_FOURCC_RGB24 0x33424752u  // 'RGB3'
 #define ES_FOURCC_BGR24 0x33524742u  // 'BGR3'
 #define ES_FOURCC_MJPEG 0x47504A4Du  // 'MJPG'

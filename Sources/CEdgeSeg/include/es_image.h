@@ -32,6 +32,18 @@ int es_png_decode_values(const uint8_t *data, size_t size, es_image *out, char e
 // (accurate integer) IDCT and fancy upsampling, as PIL does. A file that ends early is an error.
 int es_jpeg_decode_rgb(const uint8_t *data, size_t size, es_image *out, char err[ES_IMAGE_ERROR_SIZE]);
 
+// The same, decoded smaller where libjpeg's DCT scaling allows (n/8, n = 1..8): the smallest scale whose
+// output is still at least min_width x min_height (0, 0: full size). A camera frame decoded toward the model's
+// input size costs a fraction of the full decode and of the resize after it.
+int es_jpeg_decode_rgb_scaled(const uint8_t *data, size_t size, unsigned min_width, unsigned min_height, es_image *out,
+                              char err[ES_IMAGE_ERROR_SIZE]);
+
+// Splits a stream of concatenated JPEG files (MJPEG on a pipe). Looks at the bytes from a frame's start:
+// > 0: a whole JPEG (SOI to EOI) of that many bytes; 0: not complete yet (read more); < 0: the first -n bytes
+// are not a whole frame (garbage before an SOI, or a frame cut short by the next SOI): skip them, count them
+// as one corrupt frame.
+long es_jpeg_frame_length(const uint8_t *data, size_t size);
+
 // What an encoded PNG holds per pixel.
 typedef enum {
     ES_PNG_GRAY8 = 1,    // one gray byte

@@ -11,7 +11,7 @@
 #include <libv4l2.h>
 #include <linux/videodev2.h>
 
-_Static_assert(ES_FOURCC_YUYV == V4L2_PIX_FMT_YUYV && ES_FOURCC_NV12 == V4L2_PIX_FMT_NV12 &&
+_Static_assert(ES_FOURCC_YUYV == V4L2_PIX_FMT_YUYV && ES_FOURCC_NV12 == V4L2_PIX_FMT_NV12 && ES_FOURCC_I420 == V4L2_PIX_FMT_YUV420 &&
                ES_FOURCC_RGB24 == V4L2_PIX_FMT_RGB24 && ES_FOURCC_BGR24 == V4L2_PIX_FMT_BGR24 &&
                ES_FOURCC_MJPEG == V4L2_PIX_FMT_MJPEG, "es_camera.h fourcc codes differ from videodev2.h");
 

@@ -6,9 +6,18 @@ public func loadImage(path: String) throws(EdgeSegError) -> RGBImage {
     let file = try MappedFile(path: path)
     let decoded: (width: Int, height: Int, values: [UInt8])
     switch try sniffImageFormat(file) {
-    case .png: decoded = try decode(file, format: "PNG", es_png_decode_rgb)
-    case .jpeg: decoded = try decode(file, format: "JPEG", es_jpeg_decode_rgb)
+    case .png: decoded = try decode(file.bytes, source: file.path, format: "PNG", es_png_decode_rgb)
+    case .jpeg: decoded = try decode(file.bytes, source: file.path, format: "JPEG", es_jpeg_decode_rgb)
     }
+    return RGBImage(width: decoded.width, height: decoded.height, pixels: decoded.values)
+}
+
+/// Decodes a JPEG held in memory (an MJPEG camera frame), at full size or, given `toward`, at the smallest of
+/// libjpeg's DCT scales (n/8) that still covers that size: a 1280x720 frame for a 320x240 model decodes at
+/// 480x270 (3/8), the first scale at least 320 wide and 240 high. `source` names the frame in errors.
+public func decodeJPEG(_ bytes: UnsafeRawBufferPointer, toward size: ImageSize?, source: String) throws(EdgeSegError) -> RGBImage {
+    let (width, height) = (UInt32(size?.width ?? 0), UInt32(size?.height ?? 0))
+    let decoded = try decode(bytes, source: source, format: "JPEG") { es_jpeg_decode_rgb_scaled($0, $1, width, height, $2, $3) }
     return RGBImage(width: decoded.width, height: decoded.height, pixels: decoded.values)
 }
 
@@ -17,7 +26,7 @@ public func loadImage(path: String) throws(EdgeSegError) -> RGBImage {
 public func loadLabelImage(path: String) throws(EdgeSegError) -> (width: Int, height: Int, values: [UInt8]) {
     let file = try MappedFile(path: path)
     switch try sniffImageFormat(file) {
-    case .png: return try decode(file, format: "PNG", es_png_decode_values)
+    case .png: return try decode(file.bytes, source: file.path, format: "PNG", es_png_decode_values)
     case .jpeg:
         throw EdgeSegError(.image, "\(path): JPEG label image: class indices need a lossless grayscale or palette PNG")
     }
@@ -38,18 +47,18 @@ func sniffImageFormat(_ file: MappedFile) throws(EdgeSegError) -> ImageFormat {
 
 private typealias Decoder = (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<es_image>?, UnsafeMutablePointer<CChar>?) -> Int32
 
-/// Runs a C decoder on the mapped bytes and copies its pixels out.
-private func decode(_ file: MappedFile, format: String, _ decoder: Decoder) throws(EdgeSegError)
+/// Runs a C decoder on encoded bytes (a mapped file, a camera frame) and copies its pixels out.
+private func decode(_ bytes: UnsafeRawBufferPointer, source: String, format: String, _ decoder: Decoder) throws(EdgeSegError)
     -> (width: Int, height: Int, values: [UInt8])
 {
     var image = es_image()
     var message = [CChar](repeating: 0, count: Int(ES_IMAGE_ERROR_SIZE))
     let rc = message.withUnsafeMutableBufferPointer { err in
-        decoder(file.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), file.count, &image, err.baseAddress)
+        decoder(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &image, err.baseAddress)
     }
     guard rc == 0, let pixels = image.pixels else {
         let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        throw EdgeSegError(.image, "\(file.path): cannot decode \(format): \(text)")
+        throw EdgeSegError(.image, "\(source): cannot decode \(format): \(text)")
     }
     defer { es_image_free(pixels) }
     let count = Int(image.width) * Int(image.height) * Int(image.channels)

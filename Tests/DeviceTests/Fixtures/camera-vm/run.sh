@@ -47,6 +47,17 @@ run nv12 $COMMON --format nv12 --frames 30 --save-dir nv12 --save-every 10
 run rgb24 $COMMON --format rgb24 --frames 30 --save-dir rgb24 --save-every 10
 run auto $COMMON --format auto --frames 30 --save-dir auto --save-every 10
 
+# The pipe a Camera Module user runs (rpicam-vid -o - | ... --source -), with v4l2-ctl as the writer: 30 raw YUYV
+# frames of vivid on stdout into the binary's camera --source -.
+# (The input is set apart: v4l2-ctl says "Video input set to ..." on stdout, which would go down the pipe.)
+v4l2-ctl -d $DEV -i 3 >/dev/null
+v4l2-ctl -d $DEV --set-fmt-video=width=320,height=240,pixelformat=YUYV --stream-mmap --stream-count=30 \
+	--stream-to=- 2>pipe-writer.log \
+	| timeout 600 $BIN camera --model /tmp/model.edgeseg --source - --format yuyv --size 320x240 --model-size 64x48 \
+		--save-dir pipe --save-every 10 --json >pipe.jsonl 2>pipe.log
+echo $? >pipe.rc
+echo "case pipe: status $(cat pipe.rc)"
+
 ctl percentage_of_dropped_buffers=30
 run drops $COMMON --format yuyv --frames 30
 ctl percentage_of_dropped_buffers=0
