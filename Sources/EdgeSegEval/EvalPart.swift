@@ -58,7 +58,7 @@ extension ModelComparison {
         var labels: [String] = [], points: [(name: String, parameters: QuantizationParameters)] = []
         var float: ConfusionMatrix?, int8: ConfusionMatrix?
         var images: [ImageComparison] = []
-        for (path, part) in zip(set.paths, set.parts) {
+        for (k, (path, part)) in zip(set.paths, set.parts).enumerated() {
             let result = PartFields(part.result, source: path, location: "content.result")
             var partLabels: [String] = []
             for label in try result.array("labels") {
@@ -70,7 +70,7 @@ extension ModelComparison {
                 partPoints.append((try layer.string("name"), QuantizationParameters(scale: try layer.double("scale"), zeroPoint: Int32(try layer.int("zero_point")))))
             }
             let partFloat = try readMatrix(result, "float"), partInt8 = try readMatrix(result, "int8")
-            if images.isEmpty && labels.isEmpty {
+            if k == 0 {
                 (labels, points, float, int8) = (partLabels, partPoints, partFloat, partInt8)
             } else {
                 guard partLabels == labels, partPoints.map(\.name) == points.map(\.name),
