@@ -37,8 +37,9 @@ let package = Package(
         ),
         .target(name: "EdgeSegRuntime", dependencies: ["CEdgeSeg"]),
         .target(name: "EdgeSegImport", dependencies: ["EdgeSegRuntime"]),
-        .target(name: "EdgeSegQuantize", dependencies: ["EdgeSegRuntime", "EdgeSegImport"]),
-        .target(name: "EdgeSegEval", dependencies: ["EdgeSegRuntime"]),
+        .target(name: "EdgeSegShards", dependencies: ["EdgeSegRuntime", "CEdgeSeg"]),
+        .target(name: "EdgeSegQuantize", dependencies: ["EdgeSegRuntime", "EdgeSegImport", "EdgeSegShards"]),
+        .target(name: "EdgeSegEval", dependencies: ["EdgeSegRuntime", "EdgeSegShards"]),
         .target(name: "EdgeSegCapture", dependencies: ["EdgeSegRuntime"]),
         .target(name: "EdgeSegLibrary", dependencies: ["EdgeSegRuntime", "CEdgeSeg"], exclude: ["edgeseg.h"]),
         // The Foundation-free commands: the Pi binary's, and `segment` and `camera` of the host CLI too.
@@ -46,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "edgeseg",
             dependencies: [
-                "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture", "EdgeSegCommands",
+                "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture", "EdgeSegCommands", "EdgeSegShards",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,12 +64,12 @@ let package = Package(
         // models; ARM under qemu, the Pi binary, the camera VM and the browser.
         .testTarget(
             name: "UnitTests",
-            dependencies: ["TestSupport", "AllocationCounter", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture"],
+            dependencies: ["TestSupport", "AllocationCounter", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture", "EdgeSegShards"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "ModelTests",
-            dependencies: ["TestSupport", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture"],
+            dependencies: ["TestSupport", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture", "EdgeSegShards"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

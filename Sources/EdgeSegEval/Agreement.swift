@@ -8,6 +8,12 @@ public struct Agreement: Equatable, Sendable {
 
     public init() {}
 
+    /// Counts made elsewhere (a shard's part file).
+    public init(agreeingPixels: Int, totalPixels: Int) {
+        self.agreeingPixels = agreeingPixels
+        self.totalPixels = totalPixels
+    }
+
     /// Compares one image's two class maps. `source` (the image, say) is named in errors.
     public mutating func add(_ first: [UInt8], _ second: [UInt8], source: String = "image") throws(EdgeSegError) {
         guard first.count == second.count else {

@@ -33,6 +33,16 @@ public struct ConfusionMatrix: Equatable, Sendable {
         self.counts = [Int](repeating: 0, count: classCount * classCount)
     }
 
+    /// Counts made elsewhere (a shard's part file): `counts` row by row, as the property holds them.
+    public init(classCount: Int, ignoredLabels: [UInt8], counts: [Int], ignoredPixels: Int) throws(EdgeSegError) {
+        try self.init(classCount: classCount, ignoredLabels: ignoredLabels)
+        guard counts.count == classCount * classCount else {
+            throw EdgeSegError(.usage, "confusion matrix: \(counts.count) counts for \(classCount) × \(classCount) classes")
+        }
+        self.counts = counts
+        self.ignoredPixels = ignoredPixels
+    }
+
     /// Counts one image's pixels. `source` (the label file, say) is named in errors. A label that is neither
     /// a class nor ignored, or a prediction that is not a class, is an error and nothing is counted.
     public mutating func add(predictions: [UInt8], labels: [UInt8], source: String = "image") throws(EdgeSegError) {

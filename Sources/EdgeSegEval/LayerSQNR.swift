@@ -23,14 +23,24 @@ public struct LayerSQNR: Sendable {
     /// The int8 activation points of `model`, each with its calibrated parameters.
     public init(model: SegFormerModel) throws(EdgeSegError) {
         var layers: [Layer] = []
-        keptFloat = model.keepFloat
         for name in ActivationPoint.all(model.config) where !model.keepFloat.contains(name) {
             guard let parameters = model.activations[name] else {
                 throw EdgeSegError(.usage, "int8 model: activation point \(name) has no scale and zero point")
             }
             layers.append(Layer(name: name, parameters: parameters))
         }
+        self.init(layers: layers, keptFloat: model.keepFloat)
+    }
+
+    /// The points `layers` name, with their parameters, and nothing measured yet (for sums measured elsewhere,
+    /// added with `add(_:)`).
+    public init(points: [(name: String, parameters: QuantizationParameters)]) {
+        self.init(layers: points.map { Layer(name: $0.name, parameters: $0.parameters) }, keptFloat: [])
+    }
+
+    private init(layers: [Layer], keptFloat: Set<String>) {
         self.layers = layers
+        self.keptFloat = keptFloat
         positions = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($0.element.name, $0.offset) })
     }
 
@@ -45,10 +55,11 @@ public struct LayerSQNR: Sendable {
     /// point's int8 values, then `float`, comparing each point as it is computed. Both must report every point
     /// once, with the same element count (both are channels last): make the session `observable` (else the
     /// decoder's fused map exists only in bands) and the float model with `decoder: .folded` (the reference
-    /// decoder has no projection points). Nothing is added on an error.
-    /// Returns the fp32 output; the int8 results are in `session`. `source` (the image) is named in errors.
-    public mutating func add(float: FloatSegFormer, int8 session: Session, pixels: FloatTensor,
-                             source: String) throws(EdgeSegError) -> FloatSegFormer.Output {
+    /// decoder has no projection points). Nothing is added here: `add(_:)` takes the image's sums.
+    /// Returns the fp32 output and each layer's sums on this image; the int8 results are in `session`.
+    /// `source` (the image) is named in errors.
+    public func measure(float: FloatSegFormer, int8 session: Session, pixels: FloatTensor,
+                        source: String) throws(EdgeSegError) -> (output: FloatSegFormer.Output, layers: [LogitSQNR]) {
         let positions = positions, layers = layers, keptFloat = keptFloat
         var quantized = [[Int8]?](repeating: nil, count: layers.count)
         try session.run(pixels: pixels) { name, values in
@@ -79,7 +90,12 @@ public struct LayerSQNR: Sendable {
         if let missing = layers.indices.first(where: { !compared[$0] }) {
             throw EdgeSegError(.usage, "\(source): the fp32 forward did not report activation point \(layers[missing].name) (decoder points need FloatSegFormer(_, decoder: .folded))")
         }
-        for i in layers.indices { self.layers[i].sqnr.merge(image[i].sqnr) }
-        return output
+        return (output, image.map(\.sqnr))
+    }
+
+    /// Adds one image's sums (from `measure`), a value per layer in `layers` order.
+    public mutating func add(_ image: [LogitSQNR]) {
+        precondition(image.count == layers.count, "one SQNR per layer")
+        for i in layers.indices { layers[i].sqnr.merge(image[i]) }
     }
 }

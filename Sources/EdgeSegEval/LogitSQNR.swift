@@ -16,6 +16,12 @@ public struct LogitSQNR: Equatable, Sendable {
 
     public init() {}
 
+    /// Sums made elsewhere (a shard's part file).
+    public init(signalEnergy: Double, noiseEnergy: Double) {
+        self.signalEnergy = signalEnergy
+        self.noiseEnergy = noiseEnergy
+    }
+
     /// Adds one image's logits, both in the same layout. `source` (the image, say) is named in errors.
     public mutating func add(reference: [Float], test: [Float], source: String = "image") throws(EdgeSegError) {
         guard reference.count == test.count else {

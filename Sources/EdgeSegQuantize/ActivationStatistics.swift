@@ -13,6 +13,21 @@ public final class ActivationStatistics {
         index = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// Statistics already gathered (read from a shard's part file): one histogram per name.
+    public init(names: [String], histograms: [StreamingHistogram]) {
+        precondition(names.count == histograms.count, "one histogram per activation point")
+        self.names = names
+        self.histograms = histograms
+        index = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Adds another run's histograms, point by point (the same points in the same order, the same bins):
+    /// the result is exactly what one run over both runs' images gives.
+    public func merge(_ other: ActivationStatistics) {
+        precondition(other.names == names, "merging statistics of other activation points")
+        for i in histograms.indices { histograms[i].merge(other.histograms[i]) }
+    }
+
     public func histogram(_ name: String) -> StreamingHistogram? {
         index[name].map { histograms[$0] }
     }

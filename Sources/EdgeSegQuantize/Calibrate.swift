@@ -1,9 +1,10 @@
 import EdgeSegImport
 import EdgeSegRuntime
+import EdgeSegShards
 
 /// What `calibrate` reports as it goes (for a progress display).
 public enum CalibrationEvent: Sendable {
-    /// `total` images found; the model is loaded.
+    /// `total` images to run (a shard's share); the model is loaded.
     case started(total: Int)
     /// Image number `index` (0-based) of `total` went through the model.
     case imageDone(index: Int, total: Int, path: String)
@@ -31,31 +32,55 @@ public func calibrate(_ checkpoint: FloatCheckpoint, model modelName: String, im
                       method: CalibrationMethod = .percentile(CalibrationMethod.defaultPercentile),
                       size: ImageSize? = nil, binCount: Int = 2048,
                       progress: (CalibrationEvent) -> Void = { _ in }) throws(EdgeSegError) -> CalibrationResult {
-    if case .percentile(let p) = method, !(p > 50 && p <= 100) {
-        throw EdgeSegError(.usage, "percentile \(p) is outside (50, 100]")
+    try method.validate()
+    let run = try CalibrationRun(checkpoint, imagesDirectory: imagesDirectory, size: size, binCount: binCount, progress: progress)
+    guard run.usedCount > 0 else {
+        throw EdgeSegError(.image, "\(imagesDirectory): none of the \(run.images.count) images could be used; the first: \(run.firstProblem ?? "")")
     }
-    let images = try calibrationImages(in: imagesDirectory)
-    let model = try FloatSegFormer(checkpoint, decoder: .folded)
-    let statistics = ActivationStatistics(names: ActivationPoint.all(model.config), binCount: binCount)
-    progress(.started(total: images.count))
+    return try CalibrationResult(model: modelName, method: method, size: size, statistics: run.statistics,
+                                 imageCount: run.usedCount, skippedCount: run.skippedCount)
+}
 
-    var used = 0, firstProblem: String?
-    for (i, path) in images.enumerated() {
-        do throws(EdgeSegError) {
-            let pixels = try preprocess(try loadImage(path: path), size: size)
-            _ = try model.forward(pixels, observer: statistics.observer)
-            used += 1
-            progress(.imageDone(index: i, total: images.count, path: path))
-        } catch {
-            firstProblem = firstProblem ?? error.message
-            progress(.imageSkipped(index: i, total: images.count, path: path, reason: error.message))
+/// The histograms of one pass over a folder of images (or over one shard of it) and what went in.
+public struct CalibrationRun {
+    public let statistics: ActivationStatistics
+    /// The images run, with their sizes (nil: skipped).
+    public let images: [ShardPart.Image]
+    /// The whole folder's sorted image names (a shard runs some of them).
+    public let inputs: ShardPart.Inputs
+    public let firstProblem: String?
+
+    public var usedCount: Int { images.count { $0.size != nil } }
+    public var skippedCount: Int { images.count { $0.size == nil } }
+
+    /// Runs the fp32 model over the images of `imagesDirectory` that `shard` takes (all of them without one).
+    public init(_ checkpoint: FloatCheckpoint, imagesDirectory: String, size: ImageSize?, binCount: Int = 2048,
+                shard: Shard? = nil, progress: (CalibrationEvent) -> Void = { _ in }) throws(EdgeSegError) {
+        let paths = try calibrationImages(in: imagesDirectory)
+        let chosen = shard?.positions(of: paths.count) ?? Array(paths.indices)
+        let model = try FloatSegFormer(checkpoint, decoder: .folded)
+        let statistics = ActivationStatistics(names: ActivationPoint.all(model.config), binCount: binCount)
+        progress(.started(total: chosen.count))
+
+        var images: [ShardPart.Image] = [], firstProblem: String?
+        for (i, position) in chosen.enumerated() {
+            let path = paths[position]
+            do throws(EdgeSegError) {
+                let image = try loadImage(path: path)
+                _ = try model.forward(try preprocess(image, size: size), observer: statistics.observer)
+                images.append(ShardPart.Image(position: position, name: fileName(path), size: ImageSize(width: image.width, height: image.height)))
+                progress(.imageDone(index: i, total: chosen.count, path: path))
+            } catch {
+                firstProblem = firstProblem ?? error.message
+                images.append(ShardPart.Image(position: position, name: fileName(path), size: nil))
+                progress(.imageSkipped(index: i, total: chosen.count, path: path, reason: error.message))
+            }
         }
+        self.statistics = statistics
+        self.images = images
+        self.inputs = ShardPart.Inputs(folder: imagesDirectory, names: paths.map(fileName))
+        self.firstProblem = firstProblem
     }
-    guard used > 0 else {
-        throw EdgeSegError(.image, "\(imagesDirectory): none of the \(images.count) images could be used; the first: \(firstProblem ?? "")")
-    }
-    return CalibrationResult(model: modelName, method: method, imageCount: used, skippedCount: images.count - used,
-                             size: size, names: statistics.names, tensors: try statistics.tensorCalibrations(method))
 }
 
 /// The PNG and JPEG files of a folder, sorted by name. Fails if there is no such folder or no image in it.

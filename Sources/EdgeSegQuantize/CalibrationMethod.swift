@@ -1,3 +1,4 @@
+import EdgeSegRuntime
 #if canImport(Glibc)
 import Glibc  // log
 #elseif canImport(Darwin)
@@ -18,6 +19,13 @@ public enum CalibrationMethod: Equatable, Sendable {
     case mse
 
     public static let defaultPercentile = 99.99
+
+    /// Fails for a percentile outside (50, 100].
+    public func validate() throws(EdgeSegError) {
+        if case .percentile(let p) = self, !(p > 50 && p <= 100) {
+            throw EdgeSegError(.usage, "percentile \(p) is outside (50, 100]")
+        }
+    }
 
     /// "minmax", "percentile", "entropy", "mse": the names scales.json and the command line use.
     public var name: String {

@@ -44,6 +44,13 @@ public struct CalibrationResult: Equatable, Sendable {
         self.tensors = tensors
     }
 
+    /// Every point's range by `method` from the histograms of `statistics`.
+    public init(model: String, method: CalibrationMethod, size: ImageSize?, statistics: ActivationStatistics,
+                imageCount: Int, skippedCount: Int) throws(EdgeSegError) {
+        self.init(model: model, method: method, imageCount: imageCount, skippedCount: skippedCount, size: size,
+                  names: statistics.names, tensors: try statistics.tensorCalibrations(method))
+    }
+
     public subscript(name: String) -> TensorCalibration? { tensors[name] }
 
     /// Each point's int8 quantization, as `Int8Quantizer.quantize(_:activations:)` takes them.

@@ -2,6 +2,7 @@ import ArgumentParser
 import EdgeSegImport
 import EdgeSegQuantize
 import EdgeSegRuntime
+import EdgeSegShards
 
 /// How activation ranges are calibrated: shared by `calibrate` and `quantize --images`.
 struct CalibrationOptions: ParsableArguments {
@@ -37,11 +38,22 @@ struct CalibrationOptions: ParsableArguments {
     /// unreadable images are warned about and skipped.
     func calibrate(_ checkpoint: FloatCheckpoint, model: String, images: String) throws(EdgeSegError)
         -> (result: CalibrationResult, seconds: Double) {
+        try withProgress { progress throws(EdgeSegError) in
+            try EdgeSegQuantize.calibrate(checkpoint, model: model, imagesDirectory: images, method: calibrationMethod,
+                                          size: size, progress: progress)
+        }
+    }
+
+    /// One shard's histograms (`calibrate --shard`), with the same progress display.
+    func run(_ checkpoint: FloatCheckpoint, images: String, shard: Shard) throws(EdgeSegError) -> (run: CalibrationRun, seconds: Double) {
+        try withProgress { progress throws(EdgeSegError) in
+            try CalibrationRun(checkpoint, imagesDirectory: images, size: size, shard: shard, progress: progress)
+        }
+    }
+
+    private func withProgress<T>(_ work: ((CalibrationEvent) -> Void) throws(EdgeSegError) -> T) throws(EdgeSegError) -> (T, Double) {
         var bar: ProgressBar?
-        let result = try EdgeSegQuantize.calibrate(
-            checkpoint, model: model, imagesDirectory: images, method: calibrationMethod,
-            size: size
-        ) { event in
+        let result = try work { event in
             switch event {
             case .started(let total):
                 bar = ProgressBar(label: "calibrate", total: Int64(total), unit: .items("images"))

@@ -2,6 +2,7 @@ import ArgumentParser
 import EdgeSegEval
 import EdgeSegImport
 import EdgeSegRuntime
+import EdgeSegShards
 import Foundation
 
 /// `edgeseg eval`: how much int8 costs against fp32 on a labeled folder.
@@ -11,13 +12,13 @@ struct EvalCommand: ParsableCommand {
         abstract: "Compare an int8 model with its fp32 original on a folder of images (labeled or not).")
 
     @Option(name: .customLong("float"), help: "The fp32 reference: a float Hugging Face SegFormer folder or a float32 .edgeseg file.")
-    var floatModel: String
+    var floatModel: String?
 
     @Option(help: "The model to measure against it: usually the int8 .edgeseg quantized from it (mixed and float32 files and Hugging Face folders run too).")
-    var model: String
+    var model: String?
 
     @Option(help: "The data: images/ + labels/ (camvid, ade20k) or a folder of images (none).")
-    var data: String
+    var data: String?
 
     @Option(help: "Label layout: camvid, ade20k or none; default: detected from the folder.")
     var labelsFormat: DatasetLayout?
@@ -36,7 +37,36 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var sensitivityOptions: SensitivityOptions
 
+    @Option(help: ArgumentHelp("Run shard K of N only (K counts from 0: 0/4 to 3/4): every N-th image of the sorted names from the K-th, written to --output as a part file for --merge.", valueName: "K/N"))
+    var shard: String?
+
+    @Option(help: "With --shard: the part file to write.")
+    var output: String?
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Merge the part files of every shard of one --shard run (checks that they belong together and that none is missing) and report as one run would; --report needs the models and data at the paths the shards used, for the example images.", valueName: "parts"))
+    var merge: [String] = []
+
+    func validate() throws {
+        if !merge.isEmpty {
+            guard floatModel == nil, model == nil, data == nil, shard == nil, output == nil, size == nil, labelsFormat == nil,
+                  ignore == nil, !sensitivity else {
+                throw ValidationError("--merge takes the part files and --report only: the models, data and options are in the parts")
+            }
+            return
+        }
+        guard floatModel != nil, model != nil, data != nil else { throw ValidationError("--float, --model and --data are needed (or --merge PARTS...)") }
+        if let shard {
+            do { _ = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error.message)") }
+            guard output != nil else { throw ValidationError("--shard needs --output, the part file to write") }
+            guard report == nil, !sensitivity else { throw ValidationError("--shard writes a part file: --report and --sensitivity belong to the merge or an unsharded run") }
+        } else if output != nil {
+            throw ValidationError("--output is the part file of --shard; the unsharded report goes to --report")
+        }
+    }
+
     func run() throws {
+        if !merge.isEmpty { return try reportingErrors { () throws(EdgeSegError) in try mergeParts() } }
+        guard let floatModel, let model, let data else { return }
         try reportingErrors { () throws(EdgeSegError) in
             let dataset = try LabeledDataset(directory: data, layout: labelsFormat, ignoreLabel: ignore)
             FileHandle.standardError.write(Data("\(dataset.summary)\n".utf8))
@@ -44,6 +74,15 @@ struct EvalCommand: ParsableCommand {
             let checkpoint = try loadFloatCheckpoint(floatModel)
             let floatNetwork = try FloatSegFormer(checkpoint, decoder: .folded)
             let int8Network = try loadModel(model)
+            if let shard, let output {
+                let shard = try Shard(parsing: shard)
+                let comparison = try runComparison(float: floatNetwork, int8: int8Network, dataset: dataset, size: size, examples: (0, 0), shard: shard)
+                let models = [try ModelIdentity(role: "float", path: floatModel), try ModelIdentity(role: "int8", path: model)]
+                try comparison.part(command: CommandLine.arguments, shard: shard, models: models, dataset: dataset, size: size,
+                                    labels: floatNetwork.config.labels).write(to: output)
+                print("\(output): shard \(shard) of \(data), \(comparison.images.count) images")
+                return
+            }
             try compare(float: floatNetwork, int8: int8Network, dataset: dataset, size: size, report: report)
             if sensitivity {
                 // The int8 model's own scales, so every variant differs from it only in the points kept in float.
@@ -58,6 +97,26 @@ struct EvalCommand: ParsableCommand {
             }
         }
     }
+
+    /// `--merge`: the shards' sums in data-set order, reported as one run; the example images of report.html
+    /// are computed again with the models the shards ran (checked unchanged).
+    private func mergeParts() throws(EdgeSegError) {
+        let (merged, labels, shards) = try ModelComparison.merging(merge)
+        var comparison = merged
+        if report != nil {
+            let recorded = shards.parts[0].models
+            guard recorded.count == 2 else { throw EdgeSegError(.usage, "\(shards.paths[0]): expected the float and the int8 model") }
+            for model in recorded {
+                if let change = model.difference(from: try ModelIdentity(role: model.role, path: model.path)) {
+                    throw EdgeSegError(.usage, "\(model.path) changed since the shards ran (\(change)): the report's example images need the same models")
+                }
+            }
+            let (dataset, size) = try shards.evalDataset()
+            try comparison.addExamples(float: try FloatSegFormer(try loadFloatCheckpoint(recorded[0].path), decoder: .folded),
+                                       int8: try loadModel(recorded[1].path), dataset: dataset, size: size, counts: reportExamples)
+        }
+        try present(comparison, labels: labels, report: report)
+    }
 }
 
 extension DatasetLayout: ExpressibleByArgument {}
@@ -66,14 +125,25 @@ extension DatasetLayout: ExpressibleByArgument {}
 /// folder, writes the report files there.
 func compare(float floatNetwork: FloatSegFormer, int8 int8Network: SegFormerModel, dataset: LabeledDataset,
              size: ImageSize?, report: String?) throws(EdgeSegError) {
-    let bar = ProgressBar(label: "eval", total: Int64(dataset.samples.count), unit: .items("images"))
-    let comparison = try ModelComparison(float: floatNetwork, int8: int8Network, dataset: dataset,
-                                         size: size,
-                                         examples: report == nil ? (0, 0) : reportExamples) { done, _ in
-        bar.advance(to: Int64(done))
-    }
+    let comparison = try runComparison(float: floatNetwork, int8: int8Network, dataset: dataset, size: size,
+                                       examples: report == nil ? (0, 0) : reportExamples, shard: nil)
+    try present(comparison, labels: floatNetwork.config.labels, report: report)
+}
+
+/// The comparison of the images `shard` takes (all without one), with a progress bar.
+private func runComparison(float floatNetwork: FloatSegFormer, int8 int8Network: SegFormerModel, dataset: LabeledDataset,
+                           size: ImageSize?, examples: (worst: Int, typical: Int), shard: Shard?) throws(EdgeSegError) -> ModelComparison {
+    let total = shard?.positions(of: dataset.samples.count).count ?? dataset.samples.count
+    let bar = ProgressBar(label: "eval", total: Int64(total), unit: .items("images"))
+    let comparison = try ModelComparison(float: floatNetwork, int8: int8Network, dataset: dataset, size: size,
+                                         examples: examples, shard: shard) { done, _ in bar.advance(to: Int64(done)) }
     bar.finish(completed: true)
-    let summary = EvalReport(comparison: comparison, labels: floatNetwork.config.labels, images: dataset.samples.count)
+    return comparison
+}
+
+/// Prints the comparison table and, given a folder, writes the report files there.
+private func present(_ comparison: ModelComparison, labels: [String], report: String?) throws(EdgeSegError) {
+    let summary = EvalReport(comparison: comparison, labels: labels, images: comparison.images.count)
     print(summary.terminalSummary)
     if let report {
         try writeReportFiles(summary, to: report)

@@ -30,10 +30,11 @@ import Testing
         // fp32 is scored as ONNX Runtime scores the same model: ../shared/peers/ort_eval.py prints mIoU 38.96.
         #expect(float.classIoU.allSatisfy { $0 != nil })
         #expect(abs(float.meanIoU! - 38.96) < 0.005)
-        // README's percentile row to its last digit (measured: 39.1415, 98.9131 %, 32.9494 dB): the integer model
-        // gives the same bits on every CPU, so a change of a tenth, or of one scale, shows.
-        #expect(abs(int8.meanIoU! - 39.14) < 0.005)
+        // README's percentile row to its last digit (measured: 39.0612, 98.9142 %, 33.0453 dB, with the histograms'
+        // power-of-two grid of issue 19; before it 39.1415, 98.9131 %, 32.9494 dB): the integer model gives the same
+        // bits on every CPU, so a change of a tenth, or of one scale, shows.
+        #expect(abs(int8.meanIoU! - 39.06) < 0.005)
         #expect(abs(comparison.agreement.percent! - 98.91) < 0.005)
-        #expect(abs(comparison.logitSQNR.decibels! - 32.95) < 0.005)
+        #expect(abs(comparison.logitSQNR.decibels! - 33.05) < 0.005)
     }
 }

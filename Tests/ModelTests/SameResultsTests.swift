@@ -10,7 +10,9 @@ import Testing
 /// hashes of files made with the code before issue 13's restructuring (`edgeseg calibrate --method percentile`
 /// on the calib frames, `quantize`, `quantize --keep-float` the four points below, `segment --logits` for the
 /// int8 models, `segment` on the Hugging Face folder for fp32). Any change to the integer arithmetic, or to a
-/// class the fp32 forward picks, fails here and needs a deliberate update of these hashes.
+/// class the fp32 forward picks, fails here and needs a deliberate update of these hashes. The int8 hashes were
+/// updated once since, by issue 19: its histograms on a power-of-two grid (exact sharded merges) moved the
+/// percentile scales by up to 0.06 %; the fp32 hashes are those of issue 13's baseline.
 /// EDGESEG_SAME_RESULTS_BASELINE=DIR (such a run's folder: pct/NAME.eslg, mixed/NAME.eslg, fp32/NAME.png)
 /// also checks the stored hashes against its files.
 @Suite struct SameResultsTests {
@@ -22,15 +24,15 @@ import Testing
         var frames: [String: String]
     }
 
-    static let percentile = Expected(all: "42b5efd3f5ba3992f0240eb96ab047fb1d5c54c38beeb30c4e84db256bb4c49d", frames: [
-        "0001TP_008550": "3a9240c24b20c639567c298f1019bc4a7ad2c3df3e415aa31e019ff898929b99",
-        "0001TP_009660": "159031e188d92a846304c517eae505ad66dba2e9a4f4407ccf1833a665586f89",
-        "Seq05VD_f01110": "de6a3971258358f65e3bc5ec66cb579ce53bb73db19e407936207a60aecfe63c",
+    static let percentile = Expected(all: "5134a72a7a2c32800f5c88ca5042ef6ec15ba90861918cc9a14dc7bdd5b147e8", frames: [
+        "0001TP_008550": "efb831dfa8bccaf5eeadf49a57022a5759022bbcdf7a8a87084260ee3437de19",
+        "0001TP_009660": "c31f3ac08a5e96efbc0bfa536dee2b97303a41000ab81139e6634edfdefbb2ba",
+        "Seq05VD_f01110": "865a7f2a9f52487fbee1af8690c020d45f5d885dafafd0b0542679530ba09e3b",
     ])
-    static let mixed = Expected(all: "a004695de4cb10380365bcd2b26a894198f0ae948eaf817e3bdf63e593a680cd", frames: [
-        "0001TP_008550": "fa7c6522c7c38f673d8a777b0369d4bc2679a3f8787359cd239a66afe53750e0",
-        "0001TP_009660": "2f4b0178e277502fb0b63a1d232148f8d21d9b829be282232dd03fc02d090fce",
-        "Seq05VD_f01110": "ddc827d46204c14131e224556b41f645c354cbe253a218d12da0a2e4fba5e045",
+    static let mixed = Expected(all: "7f98c5c2ee835498f2fc2309fd566bae73846c0de369f29d11842cc8fce17476", frames: [
+        "0001TP_008550": "862affcdec863a9c225794490426b08bbc1a6422ba55aa145e338086fd57ea1e",
+        "0001TP_009660": "e037db7fc76ea06b61a2366523942ebd0217cb334cdfde1cb16267d4c8f17c51",
+        "Seq05VD_f01110": "30cd974394b9a7bbcf407a0a7e4d28673961fd83eca8767c1dce6748dfd93828",
     ])
     /// The fp32 class maps (one byte per pixel, row by row) in name order.
     static let floatClassMaps = Expected(all: "4b1f8f9cd29fa0d52c976bf4a5b2b1131c4f2bdecae0d8e8e025e9099f8bd66a", frames: [
