@@ -26,9 +26,12 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Where to write the scales (JSON).")
     var output: String
 
+    @OptionGroup var pixelBudget: PixelBudgetOption
+
     func run() throws {
         let (result, seconds) = try reportingErrors { () throws(EdgeSegError) in
-            try calibration.calibrate(try loadHuggingFaceCheckpoint(directory: model), model: model, images: images)
+            try pixelBudget.apply()
+            return try calibration.calibrate(try loadHuggingFaceCheckpoint(directory: model), model: model, images: images)
         }
         try reportingErrors { () throws(EdgeSegError) in try result.save(path: output) }
         printSummary(result, seconds: seconds)

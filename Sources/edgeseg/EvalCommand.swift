@@ -36,8 +36,11 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var sensitivityOptions: SensitivityOptions
 
+    @OptionGroup var pixelBudget: PixelBudgetOption
+
     func run() throws {
         try reportingErrors { () throws(EdgeSegError) in
+            try pixelBudget.apply()
             let dataset = try LabeledDataset(directory: data, layout: labelsFormat, ignoreLabel: ignore)
             FileHandle.standardError.write(Data("\(dataset.summary)\n".utf8))
             // The folded decoder reports the int8 decoder's points (per-layer SQNR); its logits meet the same golden tolerance.

@@ -72,7 +72,7 @@ static int packed24(const uint8_t *data, size_t size, uint32_t w, uint32_t h, ui
 
 static int mjpeg(const uint8_t *data, size_t size, uint32_t w, uint32_t h, uint8_t *rgb, char *err) {
     es_image image;
-    if (es_jpeg_decode_rgb(data, size, &image, err) != 0) return -1;
+    if (es_jpeg_decode_rgb(data, size, (uint64_t)w * h, &image, err) != 0) return -1;  // a frame claiming more is refused unread
     int rc = 0;
     if ((uint32_t)image.width != w || (uint32_t)image.height != h) {
         snprintf(err, 256, "MJPEG frame is %dx%d, the format says %ux%u", image.width, image.height, w, h);

@@ -31,7 +31,7 @@ static void es_jpeg_emit_message(j_common_ptr cinfo, int level) {
     if (level == -1 && cinfo->err->msg_code == JWRN_JPEG_EOF) cinfo->err->error_exit(cinfo);
 }
 
-int es_jpeg_decode_rgb(const uint8_t *data, size_t size, es_image *out, char err[ES_IMAGE_ERROR_SIZE]) {
+int es_jpeg_decode_rgb(const uint8_t *data, size_t size, uint64_t max_pixels, es_image *out, char err[ES_IMAGE_ERROR_SIZE]) {
     memset(out, 0, sizeof *out);
     err[0] = 0;
     if (size < 3 || data[0] != 0xFF || data[1] != 0xD8 || data[2] != 0xFF) {
@@ -54,6 +54,8 @@ int es_jpeg_decode_rgb(const uint8_t *data, size_t size, es_image *out, char err
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
+    // Before jpeg_start_decompress, which already allocates a progressive file's whole coefficient buffer.
+    if (es_image_check_size(cinfo.image_width, cinfo.image_height, max_pixels, err) != 0) longjmp(errors.jump, 1);
     cinfo.out_color_space = JCS_RGB; // gray, YCbCr and RGB all convert; CMYK is refused by libjpeg
     jpeg_start_decompress(&cinfo);
     if (cinfo.output_components != 3) {

@@ -9,6 +9,7 @@
 #include "es_frame.h"
 #include "es_image.h"
 #include "es_f32.h"
+#include "es_fatal_signal.h"
 #include "es_histogram.h"
 #include "es_int8.h"
 #include "es_int8_dispatch.h"

@@ -1,7 +1,7 @@
 import CEdgeSeg
 
 /// Reads a PNG or JPEG file, told apart by content (not by name), as 8-bit RGB. Alpha is dropped,
-/// gray is replicated, 16-bit samples are rounded to 8 bits.
+/// gray is replicated, 16-bit samples are rounded to 8 bits. An image beyond `PixelBudget` is refused unread.
 public func loadImage(path: String) throws(EdgeSegError) -> RGBImage {
     let file = try MappedFile(path: path)
     let decoded: (width: Int, height: Int, values: [UInt8])
@@ -36,7 +36,7 @@ func sniffImageFormat(_ file: MappedFile) throws(EdgeSegError) -> ImageFormat {
     throw EdgeSegError(.image, "\(file.path): not a PNG or JPEG image")
 }
 
-private typealias Decoder = (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<es_image>?, UnsafeMutablePointer<CChar>?) -> Int32
+private typealias Decoder = (UnsafePointer<UInt8>?, Int, UInt64, UnsafeMutablePointer<es_image>?, UnsafeMutablePointer<CChar>?) -> Int32
 
 /// Runs a C decoder on the mapped bytes and copies its pixels out.
 private func decode(_ file: MappedFile, format: String, _ decoder: Decoder) throws(EdgeSegError)
@@ -45,7 +45,8 @@ private func decode(_ file: MappedFile, format: String, _ decoder: Decoder) thro
     var image = es_image()
     var message = [CChar](repeating: 0, count: Int(ES_IMAGE_ERROR_SIZE))
     let rc = message.withUnsafeMutableBufferPointer { err in
-        decoder(file.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), file.count, &image, err.baseAddress)
+        decoder(file.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), file.count, UInt64(PixelBudget.maxPixels), &image,
+                err.baseAddress)
     }
     guard rc == 0, let pixels = image.pixels else {
         let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
