@@ -10,7 +10,8 @@ int es_tcp_listen(const char *host, int port, int *err_no);
 // The port a listening socket is bound to, or -1.
 int es_tcp_port(int socket);
 
-// Waits up to `timeout_ms` for a connection. Returns its socket, or -1 with *err_no set (ETIMEDOUT, EINTR, ...).
+// Waits up to `timeout_ms` for a connection. Returns its socket (whose sends fail with EAGAIN after 5 s without
+// progress), or -1 with *err_no set (ETIMEDOUT, EINTR, ...).
 int es_tcp_accept(int socket, int timeout_ms, int *err_no);
 
 // Reads what is available, waiting up to `timeout_ms` for something. Returns the byte count (0 at the
