@@ -22,4 +22,7 @@ void allocation_counting(int on);
 // the calling thread's last counting window.
 long allocation_count(void);
 
+// The largest single allocation (bytes) in that window: "nothing big was allocated".
+long allocation_largest(void);
+
 #endif
