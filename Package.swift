@@ -53,6 +53,11 @@ let package = Package(
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         // Well-formed files with hostile values (checksums and CRCs valid): the regression tests' and the fuzzer's.
         .target(name: "HostileInputs", dependencies: ["EdgeSegRuntime", "CEdgeSeg"], path: "Tests/HostileInputs"),
+        // edgeseg-fuzz: every reader of untrusted bytes as a fuzz target; Tests/Fuzz/run-fuzz.sh builds it with libFuzzer.
+        .target(name: "FuzzDriver", path: "Tests/Fuzz/Driver"),
+        .executableTarget(name: "edgeseg-fuzz",
+                          dependencies: ["FuzzDriver", "HostileInputs", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegCapture"],
+                          path: "Tests/Fuzz/Harness"),
         // What the three test targets share: paths into ../shared, running programs, the small int8 model.
         .target(name: "TestSupport", dependencies: ["AllocationCounter", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize"],
                 path: "Tests/TestSupport"),

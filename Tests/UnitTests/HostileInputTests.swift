@@ -129,14 +129,19 @@ import Testing
     }
 
     @Test func nonFiniteWeightsAreRefused() throws {
+        // The CamVid checkpoint with one NaN in its first weight.
         let directory = SharedAssets.scratchDirectory("hostile-nan")
-        // A safetensors file: 8-byte header length, the JSON header, then two F32 values: 1 and NaN.
-        let header = Array(#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#.utf8)
-        var bytes = withUnsafeBytes(of: UInt64(header.count).littleEndian, Array.init) + header
-        bytes += withUnsafeBytes(of: Float(1).bitPattern.littleEndian, Array.init) + withUnsafeBytes(of: Float.nan.bitPattern.littleEndian, Array.init)
+        let source = SharedAssets.camvidModel + "/model.safetensors"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source)))
+        let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try JSONValue.parse(String(decoding: bytes[8..<(8 + headerLength)], as: UTF8.self), source: source)
+        let name = HubNames.patchEmbedding(0) + ".weight"
+        let begin = try #require(header[name]?["data_offsets"]?.array?.first?.int) + 8 + headerLength
+        bytes.replaceSubrange((begin + 4 * 5)..<(begin + 4 * 6), with: withUnsafeBytes(of: Float.nan.bitPattern.littleEndian, Array.init))
         let path = try write(bytes, "model.safetensors", directory)
-        let message = refusal("NaN in safetensors") { () throws(EdgeSegError) in _ = try SafeTensorsFile(path: path).floatTensor("w") }
-        #expect(message.contains(path) && message.contains("tensor w: element 1 is nan, weights must be finite"), "\(message)")
+        _ = try write([UInt8](try Data(contentsOf: URL(fileURLWithPath: SharedAssets.camvidModel + "/config.json"))), "config.json", directory)
+        let message = refusal("NaN in safetensors") { () throws(EdgeSegError) in _ = try importHuggingFaceCheckpoint(directory: directory) }
+        #expect(message.contains(path) && message.contains("tensor \(name): element 5 is nan, weights must be finite"), "\(message)")
 
         // A float32 .edgeseg file with an infinite weight.
         let config = try loadSegFormerConfig(path: SharedAssets.camvidModel + "/config.json")
