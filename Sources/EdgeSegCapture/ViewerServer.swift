@@ -108,19 +108,21 @@ final class ViewerServer: @unchecked Sendable {
         }
     }
 
-    /// Reads until the request's head is complete (or refused), the client stops sending, or the head deadline
-    /// (counted from the accept) passes: `.incomplete` then.
+    /// Reads until the request's head is complete (or refused), the client stops sending, the head deadline
+    /// (counted from the accept) passes or the server stops: `.incomplete` then. Waits in slices of 200 ms, so a
+    /// stop is not held up by a silent client.
     private func readRequest(_ connection: Int32, accepted: UInt64) -> HTTPRequest.Parse {
         var request: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 2048)
         let deadline = accepted + UInt64(Self.headDeadlineMs) * 1_000_000
         while true {
             let now = monotonicNanoseconds()
-            guard now < deadline else { return .incomplete }
+            guard now < deadline, !isStopped else { return .incomplete }
             var errNo: Int32 = 0
             let n = chunk.withUnsafeMutableBytes {
-                es_socket_read(connection, $0.baseAddress, $0.count, Int32((deadline - now) / 1_000_000 + 1), &errNo)
+                es_socket_read(connection, $0.baseAddress, $0.count, Int32(min(200, (deadline - now) / 1_000_000 + 1)), &errNo)
             }
+            if n < 0 && es_socket_timed_out(errNo) != 0 { continue }
             if n <= 0 { return .incomplete }
             request.append(contentsOf: chunk[0..<Int(n)])
             let parsed = HTTPRequest.parse(request)

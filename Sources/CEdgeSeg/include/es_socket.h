@@ -18,6 +18,9 @@ int es_tcp_accept(int socket, int timeout_ms, int *err_no);
 // end of the stream), or -1 with *err_no set (ETIMEDOUT on a silent peer).
 long es_socket_read(int socket, void *buffer, size_t size, int timeout_ms, int *err_no);
 
+// Whether an err_no from es_socket_read means it timed out (the peer is silent, not gone).
+int es_socket_timed_out(int err_no);
+
 // Writes all `size` bytes (EINTR retried). Returns 0 or an errno value (EPIPE when the peer went away).
 int es_socket_write_all(int socket, const void *data, size_t size);
 

@@ -67,6 +67,8 @@ long es_socket_read(int s, void *buffer, size_t size, int timeout_ms, int *err_n
     }
 }
 
+int es_socket_timed_out(int err_no) { return err_no == ETIMEDOUT; }
+
 int es_socket_write_all(int s, const void *data, size_t size) {
     const char *p = data;
     while (size > 0) {
