@@ -27,9 +27,11 @@ done
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(model config safetensors scales png jpeg labels http)
 OUT=$ROOT/.build-fuzz
 cd "$ROOT"
+mkdir -p "$OUT"
+# lld: gold crashes (dwarf_reader.cc) linking the instrumented objects.
 swift build -c release --build-path "$OUT" --product edgeseg-fuzz \
-  -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link >"$OUT.log" 2>&1 \
-  || { tail -30 "$OUT.log"; echo "run-fuzz.sh: the libFuzzer build failed (log: $OUT.log)" >&2; exit 1; }
+  -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link -Xswiftc -use-ld=lld >"$OUT/build.log" 2>&1 \
+  || { tail -30 "$OUT/build.log"; echo "run-fuzz.sh: the libFuzzer build failed (log: $OUT/build.log)" >&2; exit 1; }
 FUZZ=$OUT/release/edgeseg-fuzz
 [ -d "$OUT/seeds/model" ] || "$FUZZ" seeds "$OUT/seeds" "$ROOT/../shared" "$ROOT/Tests/UnitTests/Fixtures"
 export EDGESEG_FUZZ_CONFIG=$ROOT/../shared/assets/models/segformer-b0-camvid/config.json
