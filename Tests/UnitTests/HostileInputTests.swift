@@ -30,7 +30,11 @@ import Testing
         allocation_counting(0)
         let seconds = Date().timeIntervalSince(start)
         #expect(!message.isEmpty, "\(what): accepted")
-        #expect(allocation_largest() < Self.smallAllocation, "\(what): allocated \(allocation_largest()) bytes at once")
+        if allocation_counter_active() != 0 {
+            #expect(allocation_largest() < Self.smallAllocation, "\(what): allocated \(allocation_largest()) bytes at once")
+        } else {
+            recordNotRun("\(what): the size of allocations (counting is off under AddressSanitizer)")
+        }
         #expect(seconds < 1, "\(what): took \(seconds) s to refuse")
         return message
     }
