@@ -7,7 +7,9 @@ import EdgeSegRuntime
 /// queue (`maxWaiting`; beyond it, 503) for a bounded pool of `workers` threads, and each request's head must
 /// arrive within `headDeadlineMs` (else 408). Parsing is `HTTPRequest`'s.
 final class ViewerServer: @unchecked Sendable {
-    static let workers = 8
+    /// Enough that viewers slow to read a /frame.png (a send blocks until they do, 5 s at most) leave threads
+    /// for the others; each is a few pages of memory until it runs.
+    static let workers = 32
     static let maxWaiting = 64
     static let headDeadlineMs = 5000
 
