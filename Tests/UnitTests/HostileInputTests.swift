@@ -103,6 +103,13 @@ import Testing
         #expect(labels.count == 480 * 360)
     }
 
+    @Test func inputsTooLargeForIntegerAttentionAreRefused() throws {
+        let model = try SegFormerModel(path: try SmallModel.path)
+        let message = refusal("8192x8192 on an int8 B0") { () throws(EdgeSegError) in _ = try model.memoryPlan(height: 8192, width: 8192) }
+        #expect(message.contains("input 8192x8192 is too large for this int8 model: stage 1 attends over 65536 keys, more than the 32768"), "\(message)")
+        _ = try model.memoryPlan(height: 4096, width: 4096)   // 16,384 keys: fine
+    }
+
     // MARK: Hugging Face config.json and safetensors
 
     /// (what, config.json path, value, what the error must say).

@@ -23,6 +23,8 @@ enum Int8Bounds {
     /// GEMM and convolution: K·255·127 + |bias| < 2^31 for K <= 32768 and |bias| <= 2^30; Q·Kᵀ over d <= 32768.
     static let maxReduction = 32768
     static let biases: ClosedRange<Int64> = -(1 << 30)...(1 << 30)
+    /// P·V: |o| <= 255 · 255 · n stays below 2^31 for n <= 33,000 keys.
+    static let maxKeys = 32768
     static let zeroPoints: ClosedRange<Int64> = -128...127
 
     /// Throws unless `value` lies in `range`; `what` names the file, tensor and element.
