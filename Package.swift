@@ -57,6 +57,13 @@ let package = Package(
                           linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         // Test support: counts heap allocations (malloc interposed) for the zero-allocation tests.
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+        // Well-formed files with hostile values (checksums and CRCs valid): the regression tests' and the fuzzer's.
+        .target(name: "HostileInputs", dependencies: ["EdgeSegRuntime", "CEdgeSeg"], path: "Tests/HostileInputs"),
+        // edgeseg-fuzz: every reader of untrusted bytes as a fuzz target; Tests/Fuzz/run-fuzz.sh builds it with libFuzzer.
+        .target(name: "FuzzDriver", path: "Tests/Fuzz/Driver"),
+        .executableTarget(name: "edgeseg-fuzz",
+                          dependencies: ["FuzzDriver", "HostileInputs", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegCapture"],
+                          path: "Tests/Fuzz/Harness"),
         // What the three test targets share: paths into ../shared, running programs, the small int8 model.
         .target(name: "TestSupport", dependencies: ["AllocationCounter", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize"],
                 path: "Tests/TestSupport"),
@@ -64,7 +71,7 @@ let package = Package(
         // models; ARM under qemu, the Pi binary, the camera VM and the browser.
         .testTarget(
             name: "UnitTests",
-            dependencies: ["TestSupport", "AllocationCounter", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture", "EdgeSegShards"],
+            dependencies: ["TestSupport", "AllocationCounter", "HostileInputs", "EdgeSegRuntime", "EdgeSegImport", "EdgeSegQuantize", "EdgeSegEval", "EdgeSegCapture", "EdgeSegShards"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -53,9 +53,10 @@ public struct CameraOptions: Equatable, Sendable {
     public static func parse(_ arguments: [String]) throws(EdgeSegError) -> CameraOptions {
         let args = try OptionList(arguments, options: ["model", "device", "input", "size", "model-size", "fps", "format",
                                                        "frames", "save-every", "save-dir", "http", "board", "source",
-                                                       "threads"],
+                                                       "threads", "max-pixels"],
                                   flags: ["reconnect", "swap-rb", "no-swap-rb", "json"])
         var options = CameraOptions(model: try args.required("model"))
+        try args.applyMaxPixels()
         // A board's defaults first, so that every explicit option overrides them.
         if let board = try args.board() {
             options.board = board.name
@@ -136,6 +137,7 @@ public struct CameraOptions: Equatable, Sendable {
                               /frame.png, /picture.png, /frame.json and /stats.json; port 0: any free port
           --threads N         threads for the inference (default 1, or the board's)
           --board NAME        a board profile's camera, model-size and threads defaults (explicit options win)
+          \(PixelBudget.optionHelp)
           --reconnect         when the camera vanishes (unplugged, ENODEV), wait for it instead of exiting
           --source DIR        play DIR's PNG/JPEG images through the same pipeline, none dropped; with
                               --http the last overlay stays served until Ctrl-C

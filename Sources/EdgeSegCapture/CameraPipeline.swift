@@ -22,6 +22,7 @@ final class CameraPipeline: @unchecked Sendable {
     /// `open` reads `--model` as the front end does (the host CLI also opens Hugging Face folders).
     init(_ options: CameraOptions, open: (String) throws(EdgeSegError) -> SegFormerModel) throws(EdgeSegError) {
         self.options = options
+        es_fatal_signals_context("camera", options.model)
         segmenter = try Segmenter(model: try open(options.model), source: options.model, threads: options.threads)
         palette = Palette(classCount: segmenter.config.numLabels)
         overlay = LatestOverlay(watched: options.http != nil)

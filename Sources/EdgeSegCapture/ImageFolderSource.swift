@@ -25,7 +25,9 @@ struct ImageFolderSource {
         for (index, name) in names.prefix(count).enumerated() {
             let image: RGBImage
             do throws(EdgeSegError) {
-                image = try loadImage(path: joinPath(folder, name))
+                let path = joinPath(folder, name)
+                es_fatal_signals_context("camera", path)   // what a crash report names (the Pi binary installs it)
+                image = try loadImage(path: path)
             } catch {
                 complain("edgeseg camera: error: \(error.message)")
                 status = CameraExitStatus.failed

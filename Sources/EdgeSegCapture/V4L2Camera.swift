@@ -54,6 +54,14 @@ final class V4L2Camera {
         }
         self.handle = camera
         self.info = info
+        // The driver may pick a size other than the one asked for: the budget applies to what it streams.
+        do {
+            try PixelBudget.check(ImageSize(width: Int(info.width), height: Int(info.height)),
+                                  source: "\(options.device): the frame size the driver chose")
+        } catch {
+            close()
+            throw .other(error.message)
+        }
     }
 
     deinit { close() }

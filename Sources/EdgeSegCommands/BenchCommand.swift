@@ -7,8 +7,9 @@ import EdgeSegRuntime
 /// and adds op-group timings and JSON.
 func runBenchCommand(_ arguments: [String], open: ModelOpener) throws(CommandError) {
     let args = try parsing { () throws(EdgeSegError) in
-        try OptionList(arguments, options: ["model", "image", "size", "board", "threads", "runs"])
+        try OptionList(arguments, options: ["model", "image", "size", "board", "threads", "runs", "max-pixels"])
     }
+    try parsing { () throws(EdgeSegError) in try args.applyMaxPixels() }
     let modelPath = try parsing { () throws(EdgeSegError) in try args.required("model") }
     let board = try parsing { () throws(EdgeSegError) in try args.board() }
     let requested = try parsing { () throws(EdgeSegError) in try args.size("size") } ?? board?.inputSize
@@ -16,6 +17,7 @@ func runBenchCommand(_ arguments: [String], open: ModelOpener) throws(CommandErr
     let runs = try parsing { () throws(EdgeSegError) in try args.integer("runs", in: 1...100_000) } ?? 5
 
     try running { () throws(EdgeSegError) in
+        es_fatal_signals_context("bench", modelPath)
         let segmenter = try Segmenter(model: try open(modelPath), source: modelPath, threads: threads)
         let image = try args.value("image").map { path throws(EdgeSegError) in try loadImage(path: path) }
         let size = requested ?? image.map { ImageSize(width: $0.width, height: $0.height) } ?? ImageSize(width: 512, height: 512)

@@ -10,6 +10,8 @@ public func runDevice(_ arguments: [String]) -> Int32 {
     let command = arguments.count > 1 ? arguments[1] : "help"
     let rest = Array(arguments.dropFirst(2))
     let wantsHelp = rest.contains("--help") || rest.contains("-h")
+    es_fatal_signals_install(program)
+    es_fatal_signals_context(command, nil)
     do throws(CommandError) {
         switch command {
         case "segment": if wantsHelp { print(segmentUsage) } else { try runSegmentCommand(rest, open: openModelFile) }
@@ -36,7 +38,7 @@ func deviceUsage(_ program: String) -> String {
               One picture's class mask (and overlay, int8 logits); `\(program) segment --help` says more.
           \(program) info [--model M.edgeseg] [--board NAME]
               The model's summary, and the int8 kernels (isa) this CPU runs.
-          \(program) bench --model M.edgeseg [--image IMAGE] [--size WxH] [--board NAME] [--threads N] [--runs N]
+          \(program) bench --model M.edgeseg [--image IMAGE] [--size WxH] [--board NAME] [--threads N] [--runs N] [--max-pixels N]
               Times the per-frame work (resize, model, class map): median and min of 5 runs after a warm-up.
           \(program) camera --model M.edgeseg [--board NAME] [--http :8080] ...
               Live segmentation from a V4L2 camera (or --source DIR, a pipe or a file of frames); `\(program) camera --help` lists its

@@ -17,12 +17,14 @@ public let segmentUsage = """
       --threads N         threads for the inference (default 1, or the board's)
       --board NAME        a board profile's input size and threads (explicit options win)
       --logits FILE       int8 models: also write the int8 logits (an ESLG record)
+      \(PixelBudget.optionHelp)
     """
 
 public func runSegmentCommand(_ arguments: [String], open: ModelOpener) throws(CommandError) {
     let args = try parsing { () throws(EdgeSegError) in
-        try OptionList(arguments, options: ["model", "input", "output", "overlay", "size", "threads", "board", "logits"])
+        try OptionList(arguments, options: ["model", "input", "output", "overlay", "size", "threads", "board", "logits", "max-pixels"])
     }
+    try parsing { () throws(EdgeSegError) in try args.applyMaxPixels() }
     let (modelPath, input, output) = try parsing { () throws(EdgeSegError) in
         (try args.required("model"), try args.required("input"), try args.required("output"))
     }
@@ -32,11 +34,13 @@ public func runSegmentCommand(_ arguments: [String], open: ModelOpener) throws(C
     let overlayPath = args.value("overlay"), logitsPath = args.value("logits")
 
     try running { () throws(EdgeSegError) in
+        es_fatal_signals_context("segment", modelPath)   // what a crash report names (the Pi binary installs it)
         let segmenter = try Segmenter(model: try open(modelPath), source: modelPath, threads: threads)
         let model = segmenter.model
         if logitsPath != nil && model.precision == .float32 {
             throw EdgeSegError(.usage, "--logits writes int8 logits: \(modelPath) is a float model")
         }
+        es_fatal_signals_context("segment", input)
         let image = try loadImage(path: input)
         let labels = try segmenter.classMap(of: image, size: size)
         let palette = Palette(classCount: model.config.numLabels)

@@ -17,8 +17,8 @@ public func loadHuggingFaceCheckpoint(directory: String) throws(EdgeSegError) ->
 
 /// As `loadHuggingFaceCheckpoint`, also reporting which stored tensors were ignored.
 ///
-/// Every tensor of `expectedTensors(config)` must be present, with exactly that shape and a float dtype
-/// (F32, F16 or BF16). Names may use the hub layout or the `transformers` 5 one (`TensorNameScheme`).
+/// Every tensor of `expectedTensors(config)` must be present, with exactly that shape, a float dtype
+/// (F32, F16 or BF16) and finite values. Names may use the hub layout or the `transformers` 5 one (`TensorNameScheme`).
 public func importHuggingFaceCheckpoint(directory: String) throws(EdgeSegError) -> HuggingFaceImport {
     let files = try locateModelFiles(directory)
     let config = try loadSegFormerConfig(path: files.config)
@@ -42,7 +42,9 @@ public func importHuggingFaceCheckpoint(directory: String) throws(EdgeSegError) 
         guard shape == expected.shape else {
             throw EdgeSegError(.checkpoint, "\(files.weights): tensor \(name) has shape \(describeShape(shape)), expected \(describeShape(expected.shape)) for \(files.config)")
         }
-        tensors[expected.name] = try weights.floatTensor(name)
+        let tensor = try weights.floatTensor(name)
+        try tensor.checkFinite("\(files.weights): tensor \(name)")
+        tensors[expected.name] = tensor
     }
     let ignored = weights.names.filter { storedName[TensorNameScheme.hubName($0)] != nil }
     return HuggingFaceImport(checkpoint: FloatCheckpoint(config: config, tensors: tensors), ignoredTensors: ignored)

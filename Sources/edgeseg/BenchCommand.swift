@@ -37,8 +37,11 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object (median_ms, min_ms, mean_ms, isa, precision, threads, width, height, runs, arena_bytes, groups_ms).")
     var json = false
 
+    @OptionGroup var pixelBudget: PixelBudgetOption
+
     func run() throws {
         try reportingErrors { () throws(EdgeSegError) in
+            try pixelBudget.apply()
             guard runs >= 1, warmup >= 0 else { throw EdgeSegError(.usage, "--runs must be at least 1 and --warmup at least 0") }
             let profile = try board.map { name throws(EdgeSegError) in try BoardProfile.named(name) }
             let size = size ?? profile?.inputSize ?? ImageSize(width: 512, height: 512)

@@ -43,7 +43,10 @@ struct CalibrateCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var pixelBudget: PixelBudgetOption
+
     func run() throws {
+        try reportingErrors { () throws(EdgeSegError) in try pixelBudget.apply() }
         if !merge.isEmpty {
             let result = try reportingErrors { () throws(EdgeSegError) in
                 let result = try mergeCalibrationParts(merge, method: calibration.calibrationMethod)

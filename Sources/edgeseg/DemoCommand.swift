@@ -34,8 +34,11 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Where model.edgeseg, scales.json and report.json/md/html go.")
     var output: String = "edgeseg-demo"
 
+    @OptionGroup var pixelBudget: PixelBudgetOption
+
     func run() throws {
         try reportingErrors { () throws(EdgeSegError) in
+            try pixelBudget.apply()
             let modelFolder = try resolveModel()
             let calibFolder = try existing(calib, default: Self.defaultCalib, option: "--calib", what: "calibration images folder")
             let dataFolder = try existing(data, default: Self.defaultData, option: "--data", what: "labeled data folder")

@@ -64,7 +64,10 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var pixelBudget: PixelBudgetOption
+
     func run() throws {
+        try reportingErrors { () throws(EdgeSegError) in try pixelBudget.apply() }
         if !merge.isEmpty { return try reportingErrors { () throws(EdgeSegError) in try mergeParts() } }
         guard let floatModel, let model, let data else { return }
         try reportingErrors { () throws(EdgeSegError) in

@@ -49,8 +49,11 @@ struct QuantizeCommand: ParsableCommand {
         guard maxDrop >= 0 else { throw ValidationError("--max-drop must be at least 0") }
     }
 
+    @OptionGroup var pixelBudget: PixelBudgetOption
+
     func run() throws {
         try reportingErrors { () throws(EdgeSegError) in
+            try pixelBudget.apply()
             let checkpoint = try loadHuggingFaceCheckpoint(directory: model)
             let result: CalibrationResult
             if let scales {

@@ -34,6 +34,10 @@ public enum SmallModel {
 /// session is made by `make` with its worker threads tracked.
 public func allocationsPerFrames(_ frames: Int, _ pictures: [RGBImage],
                                  _ make: () throws(EdgeSegError) -> Session) throws -> Int {
+    guard allocation_counter_active() != 0 else {
+        recordNotRun("allocation counting (off under AddressSanitizer)")
+        return 0
+    }
     allocation_tracking_begin()
     defer { allocation_tracking_end() }
     allocation_tracking_new_threads(1)   // the session's workers

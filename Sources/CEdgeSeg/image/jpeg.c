@@ -31,8 +31,8 @@ static void es_jpeg_emit_message(j_common_ptr cinfo, int level) {
     if (level == -1 && cinfo->err->msg_code == JWRN_JPEG_EOF) cinfo->err->error_exit(cinfo);
 }
 
-int es_jpeg_decode_rgb(const uint8_t *data, size_t size, es_image *out, char err[ES_IMAGE_ERROR_SIZE]) {
-    return es_jpeg_decode_rgb_scaled(data, size, 0, 0, out, err);
+int es_jpeg_decode_rgb(const uint8_t *data, size_t size, uint64_t max_pixels, es_image *out, char err[ES_IMAGE_ERROR_SIZE]) {
+    return es_jpeg_decode_rgb_scaled(data, size, 0, 0, max_pixels, out, err);
 }
 
 // The smallest of libjpeg's DCT scale factors n/8 (n = 1..8) that keeps both sides at least the minimum.
@@ -43,8 +43,8 @@ static unsigned scale_eighths(unsigned width, unsigned height, unsigned min_widt
     return 8;
 }
 
-int es_jpeg_decode_rgb_scaled(const uint8_t *data, size_t size, unsigned min_width, unsigned min_height, es_image *out,
-                              char err[ES_IMAGE_ERROR_SIZE]) {
+int es_jpeg_decode_rgb_scaled(const uint8_t *data, size_t size, unsigned min_width, unsigned min_height,
+                              uint64_t max_pixels, es_image *out, char err[ES_IMAGE_ERROR_SIZE]) {
     memset(out, 0, sizeof *out);
     err[0] = 0;
     if (size < 3 || data[0] != 0xFF || data[1] != 0xD8 || data[2] != 0xFF) {
@@ -67,6 +67,8 @@ int es_jpeg_decode_rgb_scaled(const uint8_t *data, size_t size, unsigned min_wid
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
+    // Before jpeg_start_decompress, which already allocates a progressive file's whole coefficient buffer.
+    if (es_image_check_size(cinfo.image_width, cinfo.image_height, max_pixels, err) != 0) longjmp(errors.jump, 1);
     cinfo.out_color_space = JCS_RGB; // gray, YCbCr and RGB all convert; CMYK is refused by libjpeg
     if (min_width > 0 && min_height > 0) {
         cinfo.scale_num = scale_eighths(cinfo.image_width, cinfo.image_height, min_width, min_height);

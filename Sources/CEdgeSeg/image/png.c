@@ -57,7 +57,7 @@ static int es_png_request_values(png_structp png, int color_type, int bit_depth)
     return 1;
 }
 
-static int es_png_decode(const uint8_t *data, size_t size, int values, es_image *out, char *err) {
+static int es_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels, int values, es_image *out, char *err) {
     memset(out, 0, sizeof *out);
     err[0] = 0;
     if (png_sig_cmp(data, 0, size < 8 ? size : 8) != 0) {
@@ -85,6 +85,7 @@ static int es_png_decode(const uint8_t *data, size_t size, int values, es_image 
 
     png_uint_32 width = png_get_image_width(png, info);
     png_uint_32 height = png_get_image_height(png, info);
+    if (es_image_check_size(width, height, max_pixels, err) != 0) png_longjmp(png, 1);
     int color_type = png_get_color_type(png, info);
     int bit_depth = png_get_bit_depth(png, info);
     int channels = values ? es_png_request_values(png, color_type, bit_depth)
@@ -111,12 +112,12 @@ static int es_png_decode(const uint8_t *data, size_t size, int values, es_image 
     return 0;
 }
 
-int es_png_decode_rgb(const uint8_t *data, size_t size, es_image *out, char err[ES_IMAGE_ERROR_SIZE]) {
-    return es_png_decode(data, size, 0, out, err);
+int es_png_decode_rgb(const uint8_t *data, size_t size, uint64_t max_pixels, es_image *out, char err[ES_IMAGE_ERROR_SIZE]) {
+    return es_png_decode(data, size, max_pixels, 0, out, err);
 }
 
-int es_png_decode_values(const uint8_t *data, size_t size, es_image *out, char err[ES_IMAGE_ERROR_SIZE]) {
-    return es_png_decode(data, size, 1, out, err);
+int es_png_decode_values(const uint8_t *data, size_t size, uint64_t max_pixels, es_image *out, char err[ES_IMAGE_ERROR_SIZE]) {
+    return es_png_decode(data, size, max_pixels, 1, out, err);
 }
 
 typedef struct {

@@ -11,6 +11,7 @@
 #include "es_input.h"
 #include "es_f32.h"
 #include "es_f32_builds.h"
+#include "es_fatal_signal.h"
 #include "es_histogram.h"
 #include "es_int8.h"
 #include "es_int8_dispatch.h"

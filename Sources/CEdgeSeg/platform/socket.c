@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 int es_tcp_listen(const char *host, int port, int *err_no) {
@@ -20,7 +21,7 @@ int es_tcp_listen(const char *host, int port, int *err_no) {
     if (s < 0) { *err_no = errno; return -1; }
     int one = 1;
     setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);   // restart without waiting out TIME_WAIT
-    if (bind(s, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(s, 16) != 0) {
+    if (bind(s, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(s, 128) != 0) {
         *err_no = errno;
         close(s);
         return -1;
@@ -46,7 +47,13 @@ static int wait_for(int s, short events, int timeout_ms, int *err_no) {
 int es_tcp_accept(int s, int timeout_ms, int *err_no) {
     if (wait_for(s, POLLIN, timeout_ms, err_no) != 0) return -1;
     int c = accept4(s, NULL, NULL, SOCK_CLOEXEC);
-    if (c < 0) *err_no = errno;
+    if (c < 0) {
+        *err_no = errno;
+        return -1;
+    }
+    // A peer that stops reading must not hold a writer forever: a send that makes no progress for 5 s fails.
+    struct timeval limit = {5, 0};
+    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
     return c;
 }
 
@@ -59,6 +66,8 @@ long es_socket_read(int s, void *buffer, size_t size, int timeout_ms, int *err_n
         return (long)n;
     }
 }
+
+int es_socket_timed_out(int err_no) { return err_no == ETIMEDOUT; }
 
 int es_socket_write_all(int s, const void *data, size_t size) {
     const char *p = data;

@@ -43,9 +43,13 @@ extension DecodeHead {
         head = try r.layer(touching: projected + [ActivationPoint.decoderFused, ActivationPoint.logits], int8: { () throws(EdgeSegError) in
             var zeroPoints: [Int32] = []
             for name in projected { zeroPoints.append(try r.zeroPoint(name)) }
-            return Int8DecoderHead(multipliers: try r.int32(HubNames.decoderFolded + ".multipliers", count: c.numStages),
-                                   shift: try r.int32(HubNames.decoderFolded + ".shift", count: 1)[0],
-                                   bias: try r.int64(HubNames.decoderFolded + ".bias", count: d), zeroPoints: zeroPoints,
+            let multipliers = try r.int32(HubNames.decoderFolded + ".multipliers", count: c.numStages)
+            let shift = try r.int32(HubNames.decoderFolded + ".shift", count: 1)
+            let bias = try r.int64(HubNames.decoderFolded + ".bias", count: d)
+            try r.checkValues(HubNames.decoderFolded + ".multipliers", multipliers, in: Int8Bounds.multipliers)
+            try r.checkValues(HubNames.decoderFolded + ".shift", shift, in: Int8Bounds.decoderShifts)
+            try r.checkValues(HubNames.decoderFolded + ".bias", bias, in: Int8Bounds.decoderBiases)
+            return Int8DecoderHead(multipliers: multipliers, shift: shift[0], bias: bias, zeroPoints: zeroPoints,
                                    fused: outputRange(try r.zeroPoint(ActivationPoint.decoderFused), relu: true),
                                    classifier: try Int8Linear(r, HubNames.classifier, input: ActivationPoint.decoderFused,
                                                               output: ActivationPoint.logits, inFeatures: d, outFeatures: c.numLabels))

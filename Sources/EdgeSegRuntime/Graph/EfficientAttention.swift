@@ -45,9 +45,10 @@ extension EfficientAttention {
                try r.layerNorm(n.reductionNorm, input: point(.reduction), output: point(.reductionNorm), channels: ch))
             : nil
         core = try r.layer(touching: [point(.query), point(.key), point(.value), point(.context)], int8: { () throws(EdgeSegError) in
-            Int8AttentionCore(heads: heads, channels: ch,
-                              softmax: try r.requant(n.softmaxRequant, count: 1).pointee,
-                              contextRequant: try r.requant(n.contextRequant, count: 1).pointee,
+            try Int8Bounds.checkReduction(ch / heads, "\(r.file.path): \(n.softmaxRequant)'s Q·Kᵀ per head")
+            return Int8AttentionCore(heads: heads, channels: ch,
+                              softmax: try r.requant(n.softmaxRequant, count: 1, multipliers: Int8Bounds.positiveMultipliers).pointee,
+                              contextRequant: try r.requant(n.contextRequant, count: 1, multipliers: Int8Bounds.positiveMultipliers).pointee,
                               queryZeroPoint: try r.zeroPoint(point(.query)), keyZeroPoint: try r.zeroPoint(point(.key)),
                               valueZeroPoint: try r.zeroPoint(point(.value)),
                               context: outputRange(try r.zeroPoint(point(.context))))

@@ -116,6 +116,7 @@ public final class SegFormerModel {
     func program(height: Int, width: Int, workers: Int, observable: Bool = false) throws(EdgeSegError)
         -> (program: Program, input: InputOp, stages: [ArenaTensor], logits: ArenaTensor) {
         try checkInputSize(config, height: height, width: width)
+        try checkAttentionKeys(height: height, width: width)
         var p = Program(workers: workers, activations: activations, keepFloat: keepFloat)
         var input: InputOp!
         p.append(reading: []) { p in
@@ -132,6 +133,20 @@ public final class SegFormerModel {
         let logits = decoder.emit(outputs, wholeFusedMap: observable, into: &p)
         p.keepToEnd(outputs.map { $0.id } + [logits.id])
         return (p, input, outputs, logits)
+    }
+}
+
+extension SegFormerModel {
+    /// Integer attention sums P·V over at most `Int8Bounds.maxKeys` keys (QUANTIZATION.md), which a large input
+    /// exceeds at stage 1 (B0 at 8192x8192: 65,536); float attention has no such bound.
+    func checkAttentionKeys(height: Int, width: Int) throws(EdgeSegError) {
+        for (s, size) in config.stageSizes(height: height, width: width).enumerated() {
+            let keys = (size.height / config.srRatios[s]) * (size.width / config.srRatios[s])
+            let integer = stages[s].blocks.contains { if case .int8 = $0.attention.core { true } else { false } }
+            guard !integer || keys <= Int8Bounds.maxKeys else {
+                throw EdgeSegError(.usage, "input \(width)x\(height) is too large for this int8 model: stage \(s + 1) attends over \(keys) keys, more than the \(Int8Bounds.maxKeys) its integer attention is proven for (QUANTIZATION.md); run it at a smaller size")
+            }
+        }
     }
 }
 

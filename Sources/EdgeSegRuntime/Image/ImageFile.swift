@@ -1,7 +1,7 @@
 import CEdgeSeg
 
 /// Reads a PNG or JPEG file, told apart by content (not by name), as 8-bit RGB. Alpha is dropped,
-/// gray is replicated, 16-bit samples are rounded to 8 bits.
+/// gray is replicated, 16-bit samples are rounded to 8 bits. An image beyond `PixelBudget` is refused unread.
 public func loadImage(path: String) throws(EdgeSegError) -> RGBImage {
     let file = try MappedFile(path: path)
     let decoded: (width: Int, height: Int, values: [UInt8])
@@ -17,7 +17,7 @@ public func loadImage(path: String) throws(EdgeSegError) -> RGBImage {
 /// 480x270 (3/8), the first scale at least 320 wide and 240 high. `source` names the frame in errors.
 public func decodeJPEG(_ bytes: UnsafeRawBufferPointer, toward size: ImageSize?, source: String) throws(EdgeSegError) -> RGBImage {
     let (width, height) = (UInt32(size?.width ?? 0), UInt32(size?.height ?? 0))
-    let decoded = try decode(bytes, source: source, format: "JPEG") { es_jpeg_decode_rgb_scaled($0, $1, width, height, $2, $3) }
+    let decoded = try decode(bytes, source: source, format: "JPEG") { es_jpeg_decode_rgb_scaled($0, $1, width, height, $2, $3, $4) }
     return RGBImage(width: decoded.width, height: decoded.height, pixels: decoded.values)
 }
 
@@ -45,7 +45,7 @@ func sniffImageFormat(_ file: MappedFile) throws(EdgeSegError) -> ImageFormat {
     throw EdgeSegError(.image, "\(file.path): not a PNG or JPEG image")
 }
 
-private typealias Decoder = (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<es_image>?, UnsafeMutablePointer<CChar>?) -> Int32
+private typealias Decoder = (UnsafePointer<UInt8>?, Int, UInt64, UnsafeMutablePointer<es_image>?, UnsafeMutablePointer<CChar>?) -> Int32
 
 /// Runs a C decoder on encoded bytes (a mapped file, a camera frame) and copies its pixels out.
 private func decode(_ bytes: UnsafeRawBufferPointer, source: String, format: String, _ decoder: Decoder) throws(EdgeSegError)
@@ -54,7 +54,8 @@ private func decode(_ bytes: UnsafeRawBufferPointer, source: String, format: Str
     var image = es_image()
     var message = [CChar](repeating: 0, count: Int(ES_IMAGE_ERROR_SIZE))
     let rc = message.withUnsafeMutableBufferPointer { err in
-        decoder(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &image, err.baseAddress)
+        decoder(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, UInt64(PixelBudget.maxPixels), &image,
+                err.baseAddress)
     }
     guard rc == 0, let pixels = image.pixels else {
         let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }

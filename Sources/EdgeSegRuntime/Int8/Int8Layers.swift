@@ -21,8 +21,10 @@ struct Int8Linear {
          hasBias: Bool = true, relu: Bool = false) throws(EdgeSegError) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
+        try Int8Bounds.checkReduction(inFeatures, "\(r.file.path): \(name)")
         let weight = try r.int8("\(name).weight", count: inFeatures * outFeatures)
         let bias = hasBias ? try r.int32("\(name).bias", count: outFeatures) : nil
+        if let bias { try r.checkValues("\(name).bias", bias, in: Int8Bounds.biases) }
         packed = r.packing.pack(n: outFeatures, k: inFeatures, weight: weight.baseAddress!, bias: bias?.baseAddress,
                                 inputZeroPoint: try r.zeroPoint(input), requant: try r.requant("\(name).requant", count: outFeatures))
         r.file.releasePages(of: weight)   // only the packed copy is read from now on
@@ -56,8 +58,10 @@ struct Int8Conv2d {
         self.padding = padding
         self.inChannels = inChannels
         self.outChannels = outChannels
+        try Int8Bounds.checkReduction(kernel * kernel * inChannels, "\(r.file.path): \(name)")
         weight = try r.int8("\(name).weight", count: outChannels * kernel * kernel * inChannels)
         bias = try r.int32("\(name).bias", count: outChannels)
+        try r.checkValues("\(name).bias", bias, in: Int8Bounds.biases)
         requant = try r.requant("\(name).requant", count: outChannels)
         inputZeroPoint = try r.zeroPoint(input)
         output = outputRange(try r.zeroPoint(out))
@@ -99,6 +103,7 @@ struct Int8DepthwiseConv3x3 {
         self.channels = channels
         weight = try r.int8("\(name).weight", count: 9 * channels)
         bias = try r.int32("\(name).bias", count: channels)
+        try r.checkValues("\(name).bias", bias, in: Int8Bounds.biases)
         requant = try r.requant("\(name).requant", count: channels)
         inputZeroPoint = try r.zeroPoint(input)
         output = outputRange(try r.zeroPoint(out))
@@ -122,10 +127,18 @@ struct Int8LayerNorm {
 
     init(_ r: ModelFileReader, _ name: String, output out: String, channels: Int) throws(EdgeSegError) {
         self.channels = channels
+        guard channels <= Int8Bounds.layerNormChannels else {
+            throw EdgeSegError(.checkpoint, "\(r.file.path): \(name) normalises \(channels) channels, more than the \(Int8Bounds.layerNormChannels) the int8 LayerNorm is proven for (QUANTIZATION.md)")
+        }
         let multipliers = try r.int32("\(name).ln_multiplier", count: channels)
         let shifts = try r.int32("\(name).ln_shift", count: channels)
         let offsets = try r.int64("\(name).ln_offset", count: channels)
-        epsTerm = UInt64(bitPattern: try r.int64("\(name).ln_eps_term", count: 1)[0])
+        let eps = try r.int64("\(name).ln_eps_term", count: 1)
+        try r.checkValues("\(name).ln_multiplier", multipliers, in: Int8Bounds.layerNormMultipliers)
+        try r.checkValues("\(name).ln_shift", shifts, in: Int8Bounds.layerNormShifts)
+        try r.checkValues("\(name).ln_offset", offsets, in: Int8Bounds.layerNormOffsets)
+        try r.checkValues("\(name).ln_eps_term", eps, in: Int8Bounds.layerNormEpsTerms)
+        epsTerm = UInt64(eps[0])
         var params: [es_qs8_layernorm_channel] = []
         for c in 0..<channels {
             params.append(es_qs8_layernorm_channel(multiplier: multipliers[c], shift: shifts[c], offset: offsets[c]))
@@ -159,6 +172,8 @@ struct Int8Add {
 
     init(_ r: ModelFileReader, _ name: String, output out: String) throws(EdgeSegError) {
         let p = try r.int32(name, count: 5)
+        let ranges = [Int8Bounds.zeroPoints, Int8Bounds.zeroPoints, Int8Bounds.multipliers, Int8Bounds.multipliers, Int8Bounds.shifts]
+        for (i, range) in ranges.enumerated() { try Int8Bounds.check(Int64(p[i]), in: range, "\(r.file.path): tensor \(name)[\(i)]") }
         params = es_qs8_vadd_params(a_zero_point: p[0], b_zero_point: p[1], a_multiplier: p[2], b_multiplier: p[3], shift: p[4])
         output = outputRange(try r.zeroPoint(out))
     }

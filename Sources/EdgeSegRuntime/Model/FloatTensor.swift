@@ -15,6 +15,13 @@ public struct FloatTensor: Equatable, Sendable {
     }
 
     public var count: Int { data.count }
+
+    /// Throws unless every value is finite: a NaN or infinite weight would silently poison every result.
+    /// `name` says which tensor of which file.
+    public func checkFinite(_ name: String) throws(EdgeSegError) {
+        guard let i = data.firstIndex(where: { !$0.isFinite }) else { return }
+        throw EdgeSegError(.checkpoint, "\(name): element \(i) is \(data[i]), weights must be finite")
+    }
 }
 
 /// Formats a shape as PyTorch prints it: `[256, 32, 1, 1]`.

@@ -91,7 +91,12 @@ private struct ConfigFields {
     /// The class count and names from num_labels and/or id2label ({"0": "wall", ...}).
     func labels() throws(EdgeSegError) -> (count: Int, names: [String]?) {
         var declared: Int? = nil
-        if json["num_labels"] != nil { declared = try int("num_labels") }
+        if json["num_labels"] != nil {
+            let n = try int("num_labels")
+            // Checked here, before a list of names that long is made.
+            guard n >= 1 && n <= SegFormerConfig.maxCount else { throw fail("num_labels", "= \(n) is outside 1...\(SegFormerConfig.maxCount)") }
+            declared = n
+        }
         guard let id2label = json["id2label"] else {
             guard let declared else { throw fail("num_labels", "is missing (and there is no id2label to count)") }
             return (declared, nil)

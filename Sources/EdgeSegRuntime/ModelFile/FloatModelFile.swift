@@ -10,7 +10,9 @@ public func floatCheckpoint(_ file: ModelFile) throws(EdgeSegError) -> FloatChec
     let config = try SegFormerConfig(huggingFaceJSON: configJSON, source: "\(file.path) (metadata config)")
     var tensors: [String: FloatTensor] = [:]
     for t in file.tensors {
-        tensors[t.name] = FloatTensor(shape: t.shape, data: Array(try file.float32(t.name)))
+        let tensor = FloatTensor(shape: t.shape, data: Array(try file.float32(t.name)))
+        try tensor.checkFinite("\(file.path): tensor \(t.name)")
+        tensors[t.name] = tensor
     }
     return FloatCheckpoint(config: config, tensors: tensors)
 }

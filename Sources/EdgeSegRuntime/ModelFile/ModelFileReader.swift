@@ -27,8 +27,8 @@ struct ModelFileReader {
         var activations: [String: QuantizationParameters] = [:]
         for member in table {
             guard let scale = member.value["scale"]?.double, let zero = member.value["zero_point"]?.int,
-                  scale > 0, zero >= -128, zero <= 127 else {
-                throw EdgeSegError(.checkpoint, "\(file.path): activation \(member.key) needs a positive scale and a zero point in -128...127")
+                  scale > 0, scale.isFinite, zero >= -128, zero <= 127 else {
+                throw EdgeSegError(.checkpoint, "\(file.path): activation \(member.key) needs a positive finite scale and a zero point in -128...127")
             }
             activations[member.key] = QuantizationParameters(scale: scale, zeroPoint: Int32(zero))
         }
@@ -80,10 +80,23 @@ struct ModelFileReader {
         try checked(name, try file.int64(name), count)
     }
 
-    /// `count` (multiplier, shift) pairs, viewed in place as the kernels' `es_requant`.
-    func requant(_ name: String, count: Int) throws(EdgeSegError) -> UnsafePointer<es_requant> {
+    /// `count` (multiplier, shift) pairs, viewed in place as the kernels' `es_requant`, each checked against
+    /// `Int8Bounds` (multipliers in `multipliers`).
+    func requant(_ name: String, count: Int, multipliers: ClosedRange<Int64> = Int8Bounds.multipliers) throws(EdgeSegError)
+        -> UnsafePointer<es_requant> {
         let pairs = try int32(name, count: 2 * count)
+        for i in 0..<count {
+            try Int8Bounds.check(Int64(pairs[2 * i]), in: multipliers, "\(file.path): tensor \(name)[\(i)] multiplier")
+            try Int8Bounds.check(Int64(pairs[2 * i + 1]), in: Int8Bounds.shifts, "\(file.path): tensor \(name)[\(i)] shift")
+        }
         return UnsafeRawPointer(pairs.baseAddress!).assumingMemoryBound(to: es_requant.self)
+    }
+
+    /// Throws unless every element of tensor `name` lies in `range` (`Int8Bounds`).
+    func checkValues<T: BinaryInteger>(_ name: String, _ values: UnsafeBufferPointer<T>, in range: ClosedRange<Int64>) throws(EdgeSegError) {
+        for (i, v) in values.enumerated() {
+            try Int8Bounds.check(Int64(v), in: range, "\(file.path): tensor \(name)[\(i)]")
+        }
     }
 
     private func checked<T>(_ name: String, _ buffer: UnsafeBufferPointer<T>, _ count: Int) throws(EdgeSegError) -> UnsafeBufferPointer<T> {

@@ -24,7 +24,9 @@ extension ModelFileReader {
         guard let t = file.tensor("\(name)_f32") else {
             throw EdgeSegError(.checkpoint, "\(file.path): no \(name)_f32: this layer runs in float (it touches a point kept in float), but the file has no float weights for it; quantize with those points in --keep-float")
         }
-        return FloatTensor(shape: t.shape, data: Array(try file.float32(t.name)))
+        let tensor = FloatTensor(shape: t.shape, data: Array(try file.float32(t.name)))
+        try tensor.checkFinite("\(file.path): tensor \(t.name)")
+        return tensor
     }
 
     func floatLinear(_ name: String, hasBias: Bool = true) throws(EdgeSegError) -> FloatLinear {

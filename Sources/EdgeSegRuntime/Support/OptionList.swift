@@ -69,6 +69,11 @@ public struct OptionList {
         return try ImageSize.parse(text, option: name)
     }
 
+    /// `--max-pixels N`, when given, becomes the process's `PixelBudget` (every command that reads images takes it).
+    public func applyMaxPixels() throws(EdgeSegError) {
+        if let n = try integer("max-pixels", in: 1...PixelBudget.largestMaxPixels) { PixelBudget.maxPixels = n }
+    }
+
     /// A whole number in `range`, if given.
     public func integer(_ name: String, in range: ClosedRange<Int>) throws(EdgeSegError) -> Int? {
         guard let text = value(name) else { return nil }

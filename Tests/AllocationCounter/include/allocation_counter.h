@@ -22,4 +22,10 @@ void allocation_counting(int on);
 // the calling thread's last counting window.
 long allocation_count(void);
 
+// 0 when the counter is off (under AddressSanitizer, which owns malloc): callers then record their check as not run.
+int allocation_counter_active(void);
+
+// The largest single allocation (bytes) in that window: "nothing big was allocated".
+long allocation_largest(void);
+
 #endif

@@ -82,7 +82,7 @@ ES_AVX2 void es_qs8_layernorm_rndnu_avx2(size_t rows, size_t channels, const int
         const __m256i n = _mm256_set1_epi32((int32_t)row.n), sum = _mm256_set1_epi32((int32_t)row.sum);
         const __m256i inv = _mm256_set1_epi64x(inv_is_2_31 ? (int64_t)1 << 30 : row.inv);
         const __m256i z_round = _mm256_set1_epi64x(((int64_t)1 << 52) + ((int64_t)1 << (z_shift - 1)));
-        const __m256i z_bias = _mm256_set1_epi32(z_shift > 20 ? (int32_t)1 << (52 - z_shift) : 0);  // 2^(52 − z_shift) mod 2^32
+        const __m256i z_bias = _mm256_set1_epi32(z_shift > 20 ? (int32_t)((uint32_t)1 << (52 - z_shift)) : 0);  // 2^(52 − z_shift) mod 2^32 (unsigned: 2^31 is no int32)
         const __m128i z_count = _mm_cvtsi32_si128((int)z_shift);
         for (size_t b = 0; b < nblocks; b++) {
             size_t count = channels - 8 * b;
