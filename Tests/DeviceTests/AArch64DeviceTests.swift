@@ -78,4 +78,12 @@ import Testing
         let interpreter = try runProcess(["sh", "-c", "aarch64-linux-gnu-readelf -l '\(try AArch64Build.binary())' | grep -c INTERP || true"])
         #expect(interpreter.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "needs a dynamic loader")
     }
+
+    /// A fatal signal in the Pi binary (qemu-user hands a signal sent to it to the guest): the one-line reason,
+    /// naming the command and the file, then death by that signal.
+    @Test func aFatalSignalNamesTheCommandAndTheFile() throws {
+        try requireTool("qemu-aarch64-static", package: "qemu-user-static")
+        let qemu = try runProcess(["sh", "-c", "command -v qemu-aarch64-static"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try expectFatalSignalLine(launch: [qemu, "-cpu", "cortex-a72", try AArch64Build.binary()])
+    }
 }
