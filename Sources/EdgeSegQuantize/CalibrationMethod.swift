@@ -1,9 +1,4 @@
 import EdgeSegRuntime
-#if canImport(Glibc)
-import Glibc  // log
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// How a histogram becomes the clip range [min, max] that an int8 tensor covers. Every method returns a
 /// range inside the observed [minimum, maximum]; `QuantizationParameters(min:max:)` then widens it to 0.
@@ -40,8 +35,6 @@ public enum CalibrationMethod: Equatable, Sendable {
 
 /// Codes of an int8 tensor.
 let quantizationLevels = 256
-/// The least probability Q gives a bin where P has mass (MXNet's smoothing epsilon).
-let klFloor = 1e-4
 
 extension StreamingHistogram {
     /// The clip range `method` chooses for this distribution; nil if no finite value was observed.
@@ -87,13 +80,6 @@ extension StreamingHistogram {
 
     private func clamped(_ x: Double) -> Float {
         Swift.min(Swift.max(Float(x), minimum), maximum)
-    }
-
-    /// First and one-past-last bin holding data.
-    var occupiedBins: Range<Int> {
-        let first = counts.firstIndex { $0 > 0 } ?? 0
-        let last = counts.lastIndex { $0 > 0 } ?? 0
-        return first..<(last + 1)
     }
 
     // MARK: mse
@@ -158,86 +144,11 @@ extension StreamingHistogram {
 
     // MARK: entropy
 
-    /// TensorRT's KL search (Migacz, "8-bit Inference with TensorRT", 2017) on bin-edge thresholds. For a
-    /// candidate range of bins [l, r): the reference P is those bins with everything below l added to the
-    /// first and everything from r on added to the last; Q merges the bins (without the outliers) into 256
-    /// levels and spreads each level's count evenly over its bins where P is nonzero. The range minimising
-    /// KL(P‖Q) wins; a range narrower than 256 bins is not a candidate.
-    ///
-    /// Signed data: first TensorRT's own symmetric search, thresholds ±T (128 of them up to the largest
-    /// magnitude, clipped to the data), then coordinate descent for asymmetric data: the best upper bound
-    /// with the lower one fixed, then the best lower bound with that upper one, repeated until neither moves
-    /// (at most 4 rounds). Bounds stay on their side of 0 (the range must hold 0), so data of one sign only
-    /// moves its far tail. Each one-sided search tries at most 128 evenly spaced edges.
+    /// TensorRT's entropy search (`EntropyHistogram.klRange`) on this distribution resampled to
+    /// `EntropyHistogram.binCount` bins spanning exactly [minimum, maximum].
     func entropyRange() -> (min: Float, max: Float) {
-        let occupied = occupiedBins
-        let zeroBin = Swift.min(Swift.max(Int(((0 - lowerEdge) / binWidth).rounded(.down)), 0), binCount)
-        let lowBounds = minimum < 0 ? Array(occupied.lowerBound...Swift.max(zeroBin, occupied.lowerBound)) : [occupied.lowerBound]
-        let highBounds = maximum > 0 ? Array(Swift.min(zeroBin + 1, occupied.upperBound)...occupied.upperBound) : [occupied.upperBound]
-
-        var l = occupied.lowerBound, r = occupied.upperBound
-        var best = klDivergence(l, r)
-        let extent = Swift.max(abs(Double(minimum)), abs(Double(maximum)))
-        for k in 1..<128 {
-            let t = extent * Double(k) / 128
-            let lk = Swift.max(occupied.lowerBound, Swift.min(lowBounds.last!, Int(((-t - lowerEdge) / binWidth).rounded(.down))))
-            let rk = Swift.min(occupied.upperBound, Swift.max(highBounds.first!, Int(((t - lowerEdge) / binWidth).rounded(.up))))
-            let d = klDivergence(lk, rk)
-            if d < best { (best, l, r) = (d, lk, rk) }
-        }
-        for _ in 0..<4 {
-            let newR = bestBound(highBounds, keeping: r) { klDivergence(l, $0) }
-            let newL = bestBound(lowBounds, keeping: l) { klDivergence($0, newR) }
-            if newR == r && newL == l { break }
-            (l, r) = (newL, newR)
-        }
-        return (l == occupied.lowerBound ? minimum : clamped(edge(l)), r == occupied.upperBound ? maximum : clamped(edge(r)))
-    }
-
-    /// The candidate with the smallest divergence, trying at most 128 of them and `current`; ties keep `current`.
-    private func bestBound(_ candidates: [Int], keeping current: Int, _ divergence: (Int) -> Double) -> Int {
-        let stride = Swift.max(1, (candidates.count + 127) / 128)
-        var best = (value: divergence(current), bound: current)
-        for (k, bound) in candidates.enumerated() where k % stride == 0 && bound != current {
-            let d = divergence(bound)
-            if d < best.value { best = (d, bound) }
-        }
-        return best.bound
-    }
-
-    /// KL(P‖Q) for the bins [l, r) (see `entropyRange`); +∞ when the range is too narrow or holds no values.
-    func klDivergence(_ l: Int, _ r: Int) -> Double {
-        let n = r - l
-        let occupied = occupiedBins
-        let isFull = l <= occupied.lowerBound && r >= occupied.upperBound
-        guard n >= quantizationLevels || (isFull && n > 0) else { return .infinity }
-        let levels = Swift.min(quantizationLevels, n)
-        var p = counts[l..<r].map { Double($0) }
-        let inside = p.reduce(0, +)
-        guard inside > 0 else { return .infinity }
-        p[0] += counts[..<l].reduce(0.0) { $0 + Double($1) }
-        p[n - 1] += counts[r...].reduce(0.0) { $0 + Double($1) }
-        let totalP = p.reduce(0, +)
-
-        var levelMass = [Double](repeating: 0, count: levels), levelNonzero = [Double](repeating: 0, count: levels)
-        for j in 0..<n {
-            let g = j * levels / n
-            levelMass[g] += Double(counts[l + j])
-            if p[j] > 0 { levelNonzero[g] += 1 }
-        }
-        // Where P has mass that Q lacks (outliers folded into an empty edge level), Q gets a small floor,
-        // as MXNet's and TensorRT's smoothing does; without it every range ending in a gap would be +∞.
-        var q = [Double](repeating: 0, count: n)
-        for j in 0..<n where p[j] > 0 {
-            let g = j * levels / n
-            q[j] = Swift.max(levelMass[g] / levelNonzero[g] / inside, klFloor)
-        }
-        let totalQ = q.reduce(0, +)
-        var kl = 0.0
-        for j in 0..<n where p[j] > 0 {
-            let pj = p[j] / totalP
-            kl += pj * log(pj / (q[j] / totalQ))
-        }
-        return kl
+        guard minimum < maximum else { return (minimum, maximum) }
+        let range = EntropyHistogram(self).klRange()
+        return (clamped(range.min), clamped(range.max))
     }
 }

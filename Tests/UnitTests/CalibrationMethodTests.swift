@@ -111,14 +111,13 @@ import Testing
         let values = Self.gaussianWithOutliers()
         let h = Self.histogram(values)
         #expect(h.clipRange(.minmax)! == (-55, 60))
-        // Entropy's narrowest candidate is 256 of the 2048 bins, about ±8 here.
-        for method in [CalibrationMethod.percentile(99.99), .entropy] {
-            let range = h.clipRange(method)!
-            #expect(range.max < 10 && range.min > -10, "\(method): \(range)")
-            #expect(range.max > 2 && range.min < -2, "\(method): \(range) clips the gaussian itself")
-        }
-        // The 99.99th percentile of a standard normal is 3.72.
         let p = h.clipRange(.percentile(99.99))!
+        #expect(p.max < 10 && p.min > -10, "percentile: \(p)")
+        // Entropy's narrowest candidate is 256 of its 512 bins: half the observed span, 57.5 here.
+        let entropy = h.clipRange(.entropy)!
+        #expect(entropy.max < h.maximum && entropy.min > h.minimum, "entropy: \(entropy) clips nothing")
+        #expect(entropy.max - entropy.min >= 57.5 * 0.999, "entropy: \(entropy) is narrower than its narrowest candidate")
+        // The 99.99th percentile of a standard normal is 3.72.
         #expect(abs(p.max - 3.72) < 0.2 && abs(p.min + 3.72) < 0.2, "\(p)")
         // MSE weighs each outlier's squared clipping error against the rounding error of all the rest, so it
         // clips less far than the others, but it clips, and its real quantization error is the smaller one.
@@ -167,7 +166,24 @@ import Testing
         let h = Self.histogram(values)
         let range = h.clipRange(.entropy)!
         #expect(range.min == 0)
-        #expect(range.max > 3 && range.max < 40, "\(range)")
+        // It clips the outlier, and keeps at least half of the span (256 of its 512 bins).
+        #expect(range.max >= 40 * 0.999 && range.max < 80, "\(range)")
+    }
+
+    /// Entropy's range must follow the data, not where its range falls on the histogram's power-of-two grid:
+    /// scaled by 1.02, this data's span crosses 2048 · 2^-8, so the grid's bins double in width and the data
+    /// occupies half of them instead of nearly all; the range must scale with the data, to within 1 % of the
+    /// span (KL's minimum is flat, so the resampled counts' small differences move it by a few bins).
+    @Test func entropyDoesNotMoveWithTheGrid() {
+        var r = Samples(state: 9)
+        let values = (0..<200_000).map { _ in Float(min(-log(1 - r.uniform()) * 0.8 - 0.1, 7.85)) } + [7.85]
+        let h = Self.histogram(values), scaled = Self.histogram(values.map { $0 * 1.02 })
+        #expect(h.occupiedCounts.count > 1900 && scaled.occupiedCounts.count < 1100,
+                "the data spans \(h.occupiedCounts.count) and \(scaled.occupiedCounts.count) bins")
+        let a = h.clipRange(.entropy)!, b = scaled.clipRange(.entropy)!
+        let tolerance = 0.01 * Double(scaled.maximum - scaled.minimum)
+        #expect(abs(Double(b.max) - 1.02 * Double(a.max)) <= tolerance, "\(a) scaled by 1.02 against \(b)")
+        #expect(abs(Double(b.min) - 1.02 * Double(a.min)) <= tolerance, "\(a) scaled by 1.02 against \(b)")
     }
 
     @Test func percentileIsMonotoneInP() {
