@@ -204,4 +204,23 @@ import Testing
                                        "--max-pixels", "172800", "--size", "128x96"])
         #expect(accepted.status == 0, "\(accepted.stderr)")
     }
+
+    /// The other commands that read pictures take the same budget: bench (its --image), calibrate (every image
+    /// refused, so none usable) and camera (a --source folder), each naming the picture, its size and the limit.
+    @Test(arguments: ["bench", "calibrate", "camera"])
+    func maxPixelsHoldsOnEveryCommandThatReadsPictures(command: String) throws {
+        let folder = SharedAssets.scratchDirectory("hostile-max-pixels-\(command)")
+        try FileManager.default.createSymbolicLink(atPath: folder + "/picture.png", withDestinationPath: SmallModel.image)
+        let model = try SmallModel.path
+        let arguments: [String] = switch command {
+        case "bench": ["bench", "--model", model, "--image", folder + "/picture.png", "--runs", "1"]
+        case "calibrate": ["calibrate", "--model", SharedAssets.path("assets/models/segformer-b0-camvid"), "--images", folder,
+                           "--output", folder + "/scales.json"]
+        default: ["camera", "--model", model, "--source", folder, "--model-size", "128x96"]
+        }
+        let refused = try runEdgeSeg(arguments + ["--max-pixels", "172799"])
+        #expect(refused.status != 0, "\(command): \(refused.stdout)")
+        #expect(refused.stderr.contains("picture.png: cannot decode PNG: the image is 480x360 (172800 pixels), more than the limit of 172799 pixels"),
+                "\(command): \(refused.stderr)")
+    }
 }
