@@ -15,7 +15,8 @@ public final class Session {
     let program: Program
     /// The kernels chosen for this CPU (static storage in CEdgeSeg): the table that packed the model's weights.
     let kernels: Int8Kernels
-    private let arena: UnsafeMutableRawPointer
+    /// The arena's buffers by id, as the ops were bound to them.
+    private let buffers: BoundArena
     private let allocation: UnsafeMutableRawPointer?   // the arena when the session allocated it
     private let pool: OpaquePointer?
     private let input: InputOp
@@ -55,6 +56,7 @@ public final class Session {
         logitsTensor = built.logits
         kernels = model.packedWeights.kernels
         let alignment = MemoryPlan.alignment
+        let arena: UnsafeMutableRawPointer
         if let given {
             let base = Int(bitPattern: given.baseAddress)
             let padding = (alignment - base % alignment) % alignment
@@ -76,8 +78,8 @@ public final class Session {
         } else {
             pool = nil
         }
-        let bound = BoundArena(base: arena, offsets: memory.plan.offsets, kernels: kernels)
-        for op in program.ops { op.bind(bound) }
+        buffers = BoundArena(base: arena, offsets: memory.plan.offsets, kernels: kernels)
+        for op in program.ops { op.bind(buffers) }
     }
 
     deinit {
@@ -100,11 +102,11 @@ public final class Session {
         try writeInput(pixels)
         execute { op in
             if let fused = op.observedScratch {
-                observe(memory.names[fused.buffer], UnsafeBufferPointer(start: tensor(fused.buffer), count: fused.count))
+                observe(memory.names[fused.buffer], UnsafeBufferPointer(start: buffers.int8(fused.buffer), count: fused.count))
             }
             let id = op.output, name = memory.names[id]
             if model.activations[name] != nil && !model.keepFloat.contains(name) {
-                observe(name, UnsafeBufferPointer(start: tensor(id), count: memory.requests[id].size))
+                observe(name, UnsafeBufferPointer(start: buffers.int8(id), count: memory.requests[id].size))
             }
         }
     }
@@ -141,7 +143,7 @@ public final class Session {
     /// of the input size; nil for an int8 model.
     public var floatLogits: FeatureMap? {
         guard logitsTensor.isFloat else { return nil }
-        let values = UnsafeBufferPointer(start: floats(logitsTensor.id), count: logitsTensor.count)
+        let values = UnsafeBufferPointer(start: buffers.float(logitsTensor.id), count: logitsTensor.count)
         return FeatureMap(height: logitsTensor.height, width: logitsTensor.width, channels: logitsTensor.channels, data: Array(values))
     }
 
@@ -174,16 +176,7 @@ public final class Session {
     private func view(_ t: ArenaTensor) -> Int8MapView {
         Int8MapView(height: t.height, width: t.width, channels: t.channels,
                     zeroPoint: model.activations[memory.names[t.id]]?.zeroPoint ?? 0,
-                    data: UnsafeBufferPointer(start: tensor(t.id), count: t.count))
-    }
-
-    private func tensor(_ id: Int) -> UnsafeMutablePointer<Int8> {
-        (arena + memory.plan.offsets[id]).assumingMemoryBound(to: Int8.self)
-    }
-
-    /// A float buffer (a mixed-precision or float model's).
-    private func floats(_ id: Int) -> UnsafeMutablePointer<Float> {
-        (arena + memory.plan.offsets[id]).assumingMemoryBound(to: Float.self)
+                    data: UnsafeBufferPointer(start: buffers.int8(t.id), count: t.count))
     }
 
     /// Runs every op in order; `after(op)` follows each.
@@ -215,9 +208,9 @@ public final class Session {
     fileprivate func writeClassMap(rows: Range<Int>, height h: Int, width w: Int, into labels: UnsafeMutablePointer<UInt8>) {
         let y = logitsTensor, first = rows.lowerBound
         if y.isFloat {
-            es_f32_bilinear_argmax(floats(y.id), y.height, y.width, y.channels, h, w, first, rows.count, labels + first * w)
+            es_f32_bilinear_argmax(buffers.float(y.id), y.height, y.width, y.channels, h, w, first, rows.count, labels + first * w)
         } else {
-            kernels.classMap(y.height, y.width, y.channels, tensor(y.id), h, w, first, rows.count, labels + first * w)
+            kernels.classMap(y.height, y.width, y.channels, buffers.int8(y.id), h, w, first, rows.count, labels + first * w)
         }
     }
 
