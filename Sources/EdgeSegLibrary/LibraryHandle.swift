@@ -65,8 +65,9 @@ final class LibraryHandle {
         let session = try segmenter.session(inputSize ?? ImageSize(width: width, height: height))
         try session.run(image: picture)
         session.writeClassMap(height: mapHeight, width: mapWidth, into: map)
-        for c in 0..<counts.count { counts[c] = 0 }
-        for label in UnsafeMutableBufferPointer(rebasing: map[0..<(mapWidth * mapHeight)]) { counts[Int(label)] += 1 }
+        counts.withUnsafeMutableBufferPointer {
+            countClassPixels(UnsafeBufferPointer(rebasing: map[0..<(mapWidth * mapHeight)]), into: $0)
+        }
         countedPixels = mapWidth * mapHeight
     }
 

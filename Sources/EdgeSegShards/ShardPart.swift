@@ -39,10 +39,7 @@ public struct ShardPart: Sendable {
         public init(folder: String, names: [String]) {
             self.folder = folder
             count = names.count
-            namesCRC32C = names.reduce(0) { crc, name in
-                let bytes = Array((name + "\n").utf8)
-                return bytes.withUnsafeBytes { es_crc32c(crc, $0.baseAddress!, $0.count) }
-            }
+            namesCRC32C = names.reduce(0) { crc, name in checksum(name + "\n", continuing: crc) }
         }
 
         init(folder: String, count: Int, namesCRC32C: UInt32) {
@@ -156,6 +153,7 @@ public struct ShardPart: Sendable {
     }
 }
 
-private func checksum(_ text: String) -> UInt32 {
-    Array(text.utf8).withUnsafeBytes { es_crc32c(0, $0.baseAddress!, $0.count) }
+/// The CRC-32C of `text`'s UTF-8 bytes, continuing `crc` (0 to start).
+private func checksum(_ text: String, continuing crc: UInt32 = 0) -> UInt32 {
+    Array(text.utf8).withUnsafeBytes { es_crc32c(crc, $0.baseAddress!, $0.count) }
 }

@@ -1,7 +1,15 @@
+/// Each class's pixels in a mask, into `counts` (256 entries, one per possible label; zeroed first). Allocates
+/// nothing: the C API counts every frame with it.
+public func countClassPixels(_ labels: UnsafeBufferPointer<UInt8>, into counts: UnsafeMutableBufferPointer<Int>) {
+    precondition(counts.count >= 256, "a class count per possible label")
+    for c in counts.indices { counts[c] = 0 }
+    for l in labels { counts[Int(l)] += 1 }
+}
+
 /// The classes present in a mask with their pixel counts, largest first (ties: lower index first).
 public func classPixelCounts(_ labels: [UInt8]) -> [(index: Int, pixels: Int)] {
     var counts = [Int](repeating: 0, count: 256)
-    for l in labels { counts[Int(l)] += 1 }
+    labels.withUnsafeBufferPointer { l in counts.withUnsafeMutableBufferPointer { countClassPixels(l, into: $0) } }
     return counts.indices.filter { counts[$0] > 0 }.sorted { counts[$0] > counts[$1] || (counts[$0] == counts[$1] && $0 < $1) }
         .map { (index: $0, pixels: counts[$0]) }
 }
